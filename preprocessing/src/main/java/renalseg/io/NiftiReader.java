@@ -393,7 +393,8 @@ public final class NiftiReader {
         if (slope != 0 && Double.isFinite(slope) && !Double.isFinite(inter)) {
             throw new InputError(name + ": bad header: valid scl_slope " + slope + " but scl_inter is " + inter);
         }
-        // nibabel moves a single-file offset below the end of the header to its minimum
+        // nibabel moves a single-file offset below the end of the header to its minimum; for an offset of 0
+        // it would read the header itself as voxels, so 0 is treated the same way here
         long offset = Math.max(voxOffset, minOffset);
         double[][] affine;
         if (scode != 0) {
