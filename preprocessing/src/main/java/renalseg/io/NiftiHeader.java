@@ -27,6 +27,16 @@ public record NiftiHeader(String source, int version, ByteOrder byteOrder, long[
                           double[] pixdim, long voxOffset, double sclSlope, double sclInter, int qformCode,
                           int sformCode, double[][] affine) {
 
+    public NiftiHeader {
+        dim = dim.clone();
+        pixdim = pixdim.clone();
+        double[][] a = new double[4][];
+        for (int r = 0; r < 4; r++) {
+            a[r] = affine[r].clone();
+        }
+        affine = a;
+    }
+
     /** Shape of the first three axes, as stored (missing axes are 1). */
     public int[] shape() {
         int[] s = new int[3];
