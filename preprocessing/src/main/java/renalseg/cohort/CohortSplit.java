@@ -10,7 +10,7 @@ import java.util.Random;
  * {@code testCases} are the test set (or round(n * testFraction) when testCases exceeds half the labelled
  * cases, so small cohorts still train). Unlabelled cases are in neither list (inference only).
  */
-public record CohortSplit(List<String> train, List<String> test) {
+public record CohortSplit(List<String> train, List<String> test) implements java.io.Serializable {
 
     public CohortSplit {
         train = List.copyOf(train);

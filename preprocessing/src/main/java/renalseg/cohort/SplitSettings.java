@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import renalseg.config.ConfigError;
 
 /** The {@code split} section: how labelled cases are divided into training and test sets. */
-public record SplitSettings(long seed, int testCases, double testFraction) {
+public record SplitSettings(long seed, int testCases, double testFraction) implements java.io.Serializable {
 
     public SplitSettings {
         if (testCases < 0 || testFraction < 0 || testFraction >= 1) {

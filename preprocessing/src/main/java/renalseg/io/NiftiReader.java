@@ -404,7 +404,8 @@ public final class NiftiReader {
         } else {
             affine = baseAffine(dim, pixdim);
         }
-        return new NiftiHeader(name, version, order, dim, type, pixdim, offset, slope, inter, qcode, scode, affine);
+        return new NiftiHeader(name, version, order == ByteOrder.BIG_ENDIAN, dim, type, pixdim, offset, slope, inter,
+            qcode, scode, affine);
     }
 
     /** nibabel's {@code get_qform}: rotation from the quaternion, times spacing with qfac on the third. */

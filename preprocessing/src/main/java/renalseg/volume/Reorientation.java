@@ -14,7 +14,8 @@ import renalseg.util.InputError;
  * @param worldAxisOf for each source axis, the canonical axis it becomes
  * @param flipped     for each source axis, whether its index runs backwards in the canonical grid
  */
-public record Reorientation(Geometry source, Geometry canonical, int[] worldAxisOf, boolean[] flipped) {
+public record Reorientation(Geometry source, Geometry canonical, int[] worldAxisOf, boolean[] flipped)
+    implements java.io.Serializable {
 
     public Reorientation {
         worldAxisOf = worldAxisOf.clone();
