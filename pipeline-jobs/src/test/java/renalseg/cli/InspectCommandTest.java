@@ -129,7 +129,7 @@ class InspectCommandTest {
         Files.write(seg, nifti1(ByteOrder.LITTLE_ENDIAN, new short[] {2, 2, 2}, (short) 2, (short) 8,
             new float[] {3f, 0.8f, 0.8f}, 0f, 0f,
             new float[][] {{0, 0, -0.8f, 0}, {0, -0.8f, 0, 0}, {-3f, 0, 0, 0}}, lab));
-        Run r = run("inspect", seg.toString());
+        Run r = run("inspect", seg.toUri().toString()); // a Hadoop URI (file:) reads the same
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().strip().split("\n").length);
         JsonNode b = new ObjectMapper().readTree(r.out().strip());
