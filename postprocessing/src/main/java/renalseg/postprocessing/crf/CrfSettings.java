@@ -11,10 +11,12 @@ import com.typesafe.config.Config;
  * </pre>
  * with positions in mm (spacing-aware) and intensities in the image's units (HU for CT). Each kernel's
  * message is normalized to a weighted mean of the neighbours' label probabilities, so the weights are in
- * units of the unary term (nats of -log probability).
+ * units of the unary term (nats of -log probability). {@link CrfRefiner} runs it on the box of voxels whose
+ * foreground probability reaches {@code cropMinProbability}, grown by {@code cropMarginMm}.
  */
 public record CrfSettings(boolean enabled, int iterations, double appearanceWeight, double appearancePositionMm,
-                          double appearanceIntensity, double smoothnessWeight, double smoothnessPositionMm) {
+                          double appearanceIntensity, double smoothnessWeight, double smoothnessPositionMm,
+                          double cropMinProbability, double cropMarginMm) {
 
     public CrfSettings {
         if (iterations < 0) {
@@ -26,6 +28,9 @@ public record CrfSettings(boolean enabled, int iterations, double appearanceWeig
         if (!(appearancePositionMm > 0) || !(appearanceIntensity > 0) || !(smoothnessPositionMm > 0)) {
             throw new IllegalArgumentException("CRF bandwidths must be > 0");
         }
+        if (!(cropMinProbability >= 0 && cropMinProbability <= 1) || !(cropMarginMm >= 0)) {
+            throw new IllegalArgumentException("CRF crop needs a probability in [0, 1] and a margin >= 0 mm");
+        }
     }
 
     /** The {@code postprocess.crf} section of a loaded configuration. */
@@ -34,6 +39,7 @@ public record CrfSettings(boolean enabled, int iterations, double appearanceWeig
         return new CrfSettings(c.getBoolean("enabled"), c.getInt("iterations"),
             c.getDouble("appearance-weight"), c.getDouble("appearance-position-mm"),
             c.getDouble("appearance-intensity-hu"), c.getDouble("smoothness-weight"),
-            c.getDouble("smoothness-position-mm"));
+            c.getDouble("smoothness-position-mm"), c.getDouble("crop-min-probability"),
+            c.getDouble("crop-margin-mm"));
     }
 }

@@ -111,12 +111,30 @@ class DenseCrfTest {
     }
 
     @Test
+    void croppedRefinementWorksOnTheForegroundBox() {
+        byte[] truth = truth();
+        float[] p = cleanProbabilities(truth);
+        int hole = idx(8, 8, 4);
+        int isolated = idx(12, 1, 6);
+        set(p, hole, 0.6f, 0.35f, 0.05f);
+        set(p, isolated, 0.35f, 0.6f, 0.05f);
+        // box of foreground >= 0.5 without margin: x 3..12, y 1..10, z 2..6; fat outside stays background
+        byte[] cropped = CrfRefiner.refine(p, image(), 3, NX, NY, NZ, SPACING, DEFAULTS, 0.5, 0);
+        assertArrayEquals(truth, cropped);
+        // the defaults' crop (probability 0.01, margin 9 mm) takes every voxel here: same as the full CRF
+        assertArrayEquals(crf(p, image(), DEFAULTS), CrfRefiner.refine(p, image(), 3, NX, NY, NZ, SPACING, DEFAULTS));
+        // no voxel reaches the threshold: the argmax, hole and isolated voxel included
+        assertArrayEquals(DenseCrf.labels(p, 3), CrfRefiner.refine(p, image(), 3, NX, NY, NZ, SPACING, DEFAULTS,
+            0.99, 9));
+    }
+
+    @Test
     void noIterationsReturnsTheInput() {
         byte[] truth = truth();
         float[] p = cleanProbabilities(truth);
         int hole = idx(8, 8, 4);
         set(p, hole, 0.6f, 0.35f, 0.05f);
-        CrfSettings none = new CrfSettings(true, 0, 3, 3, 15, 1, 1.5);
+        CrfSettings none = new CrfSettings(true, 0, 3, 3, 15, 1, 1.5, 0.01, 9);
         float[] q = DenseCrf.marginals(p, image(), 3, NX, NY, NZ, SPACING, none);
         assertArrayEquals(p, q, 1e-6f);
     }
