@@ -65,16 +65,17 @@ final class Charts {
         s.setAntiAlias(true);
     }
 
-    /** Box plots of Dice per region (whiskers at 1.5 IQR, as matplotlib's default). */
-    static BoxChart dice(Map<String, double[]> byRegion) {
-        BoxChart c = new BoxChartBuilder().width(WIDTH).height(HEIGHT).title("Dice per region")
-            .yAxisTitle("Dice").build();
+    /**
+     * Box plots of one metric per region (whiskers at 1.5 IQR, as matplotlib's default); {@code yMax} null
+     * lets the axis follow the data.
+     */
+    static BoxChart boxes(String title, String yTitle, Map<String, double[]> byRegion, Double yMax) {
+        BoxChart c = new BoxChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
         style(c.getStyler());
         c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setYAxisMax(1.0);
+        c.getStyler().setYAxisMax(yMax);
         c.getStyler().setLegendVisible(false);
-        c.getStyler().setYAxisDecimalPattern("0.0");
-        c.getStyler().setSeriesColors(new Color[] {KIDNEY, TUMOR, BOTH});
+        c.getStyler().setYAxisDecimalPattern(yMax != null && yMax <= 1 ? "0.0" : "0.#");
         c.getStyler().setBoxWidthFraction(0.45);
         Map<String, double[]> present = new LinkedHashMap<>();
         byRegion.forEach((k, v) -> {
@@ -86,7 +87,14 @@ final class Charts {
         if (present.isEmpty()) {
             present.put("no cases", new double[] {0});
         }
-        present.forEach((region, v) -> c.addSeries(region + " (n=" + v.length + ")", v));
+        Color[] colors = {KIDNEY, TUMOR, BOTH};
+        int i = 0;
+        for (Map.Entry<String, double[]> e : present.entrySet()) {
+            Color col = colors[i++ % colors.length];
+            var s = c.addSeries(e.getKey() + " (n=" + e.getValue().length + ")", e.getValue());
+            // XChart draws boxes in its own colours; the series colour marks the outliers
+            s.setMarkerColor(col);
+        }
         return c;
     }
 

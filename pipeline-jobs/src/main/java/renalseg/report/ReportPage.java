@@ -162,7 +162,7 @@ final class ReportPage {
             .append(String.format(Locale.ROOT, "W%.0f/L%.0f HU", s.windowWidth(), s.windowLevel()))
             .append(" window, radiological convention (patient's right on the left). <span class=\"sw\" style=\"background:")
             .append(hex(SliceOverlay.TRUTH)).append("\"></span> reference, <span class=\"sw\" style=\"background:")
-            .append(hex(SliceOverlay.PREDICTION)).append("\"></span> prediction; thick lines tumor, thin dotted kidney.</p>\n");
+            .append(hex(SliceOverlay.PREDICTION)).append("\"></span> prediction; tumor solid (the reference as a wider band), kidney dotted.</p>\n");
         for (Example e : examples) {
             Cohort.Patient p = e.patient();
             h.append("<div class=\"example\"><h3>").append(esc(e.label())).append(": ").append(esc(p.caseId()))
@@ -358,7 +358,7 @@ final class ReportPage {
         .ct { font-size:12px; color:var(--muted); }
         .cv { font-size:24px; font-weight:600; font-variant-numeric: tabular-nums; }
         .cs { font-size:11.5px; color:var(--muted); }
-        table.data { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums; }
+        table.data { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums; font-size:13px; }
         table.data th { text-align:left; font-weight:600; background:#eef2f6; border-bottom:2px solid #c9d2dc; padding:6px 8px; white-space:nowrap; }
         table.data td { padding:4px 8px; border-bottom:1px solid #edf0f3; vertical-align:top; }
         table.data tbody tr:nth-child(even) { background:#fafbfc; }

@@ -16,8 +16,7 @@ import renalseg.volume.LabelVolume;
  * Axial, coronal and sagittal slices through a tumor, CT in a display window with the reference and the
  * predicted contours drawn over it (Java2D), one PNG-ready image per case with titles and a legend.
  *
- * <p>Volumes must be in canonical RAS orientation (axis 0 towards the patient's right... see
- * {@link Geometry}). Slices are shown in the radiological convention: the patient's right on the left of
+ * <p>Volumes must be in canonical RAS orientation (see {@link Geometry}). Slices are shown in the radiological convention: the patient's right on the left of
  * the screen; anterior at the top of axial slices, superior at the top of coronal and sagittal slices,
  * anterior on the left of sagittal slices. Pixels keep the voxel spacing's aspect ratio.
  */
@@ -31,7 +30,9 @@ public final class SliceOverlay {
     static final int PANEL_PX = 300;
     private static final int GAP = 12;
     private static final int TITLE_H = 26;
-    private static final int LEGEND_H = 34;
+    private static final int LEGEND_H = 44;
+    /** Room for the legend when the panels are narrow (tall thin coronal and sagittal slices). */
+    private static final int MIN_WIDTH = 520;
     /** Field of view around the tumor: its extent plus this margin on each side, at least MIN_FOV_MM. */
     private static final double MARGIN_MM = 25;
     private static final double MIN_FOV_MM = 70;
@@ -91,7 +92,8 @@ public final class SliceOverlay {
             width += panels[v.ordinal()].getWidth() + GAP;
             height = Math.max(height, panels[v.ordinal()].getHeight());
         }
-        BufferedImage out = new BufferedImage(width, TITLE_H + height + 18 + LEGEND_H, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(Math.max(width, MIN_WIDTH), TITLE_H + height + 18 + LEGEND_H,
+            BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = out.createGraphics();
         try {
             gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -123,12 +125,14 @@ public final class SliceOverlay {
         gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = gr.getFontMetrics();
         int base = y + 16;
+        int x0 = x;
         x = legendItem(gr, fm, x, base, TRUTH, "reference (truth)");
-        x = legendItem(gr, fm, x, base, PREDICTION, "prediction");
-        gr.setColor(new Color(200, 200, 200));
-        String note = String.format(Locale.ROOT, "thick: tumor, thin dotted: kidney  |  window W%.0f/L%.0f HU%s",
+        legendItem(gr, fm, x, base, PREDICTION, "prediction");
+        gr.setColor(new Color(190, 190, 190));
+        gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        String note = String.format(Locale.ROOT, "tumor: solid (reference: wide band), kidney: dotted  |  CT window W%.0f/L%.0f HU%s",
             s.windowWidth(), s.windowLevel(), structure.equals("tumor") ? "" : "  |  no tumor: centred on " + structure);
-        gr.drawString(note, x + 6, base);
+        gr.drawString(note, x0, base + 17);
     }
 
     private static int legendItem(Graphics2D gr, FontMetrics fm, int x, int base, Color c, String label) {
@@ -251,18 +255,24 @@ public final class SliceOverlay {
         byte[] pk = new byte[w * ht];
         byte[] pt = new byte[w * ht];
         double lowHu = s.windowLevel() - s.windowWidth() / 2;
+        float[] hu = ct.voxels();
         for (int y = 0; y < ht; y++) {
-            // screen top = the high end of the vertical axis (anterior / superior)
+            // screen top = the high end of the vertical axis (anterior / superior); pixel centres in voxel units
+            double fy = f.hi()[vv] - ((y + 0.5) / ht * rows - 0.5);
             int rowFromTop = Math.min(rows - 1, (int) ((y + 0.5) / ht * rows));
-            voxel[vv] = f.hi()[vv] - rowFromTop;
             for (int x = 0; x < w; x++) {
                 // screen left = the high end of the horizontal axis (patient's right / anterior)
+                double fx = f.hi()[h] - ((x + 0.5) / w * cols - 0.5);
                 int colFromLeft = Math.min(cols - 1, (int) ((x + 0.5) / w * cols));
-                voxel[h] = f.hi()[h] - colFromLeft;
-                int idx = g.index(voxel[0], voxel[1], voxel[2]);
-                double gray = (ct.voxels()[idx] - lowHu) / s.windowWidth();
+                // CT: bilinear between the four nearest voxels of the slice (smooth at display scale)
+                double value = bilinear(hu, g, v, voxel[v.fixed], fx, fy);
+                double gray = (value - lowHu) / s.windowWidth();
                 int gv = (int) Math.round(255 * Math.max(0, Math.min(1, gray)));
                 img.setRGB(x, y, gv << 16 | gv << 8 | gv);
+                // labels: nearest voxel (contours follow voxel edges, never interpolated classes)
+                voxel[h] = f.hi()[h] - colFromLeft;
+                voxel[vv] = f.hi()[vv] - rowFromTop;
+                int idx = g.index(voxel[0], voxel[1], voxel[2]);
                 int t = truth.labels()[idx];
                 int p = pred.labels()[idx];
                 int o = y * w + x;
@@ -272,24 +282,52 @@ public final class SliceOverlay {
                 pt[o] = (byte) (p == LabelVolume.TUMOR ? 1 : 0);
             }
         }
-        // kidney outlines thin and dotted under the tumor outlines; the prediction over the reference
-        drawContour(img, tk, w, ht, 1, true, TRUTH);
-        drawContour(img, pk, w, ht, 1, true, PREDICTION);
-        drawContour(img, tt, w, ht, 2, false, TRUTH);
-        drawContour(img, pt, w, ht, 2, false, PREDICTION);
+        // Kidney outlines thin and dotted (the two colours' dots alternate, so agreement shows both),
+        // under the tumor outlines: the reference as a 3-pixel band, the prediction as its 1-pixel outer
+        // edge, so where they agree the blue edge runs along the amber band and both stay visible.
+        drawContour(img, tk, w, ht, 1, 0, TRUTH);
+        drawContour(img, pk, w, ht, 1, 2, PREDICTION);
+        drawContour(img, tt, w, ht, 3, -1, TRUTH);
+        drawContour(img, pt, w, ht, 1, -1, PREDICTION);
         decorate(img, v, pxPerMm);
         return img;
+    }
+
+    /** CT value at fractional in-slice position (fh, fv) of slice {@code fixed}, clamped to the volume. */
+    private static double bilinear(float[] hu, Geometry g, View v, int fixed, double fh, double fv) {
+        int[] n = g.shape();
+        fh = Math.max(0, Math.min(n[v.horizontal] - 1, fh));
+        fv = Math.max(0, Math.min(n[v.vertical] - 1, fv));
+        int h0 = (int) Math.floor(fh);
+        int v0 = (int) Math.floor(fv);
+        int h1 = Math.min(n[v.horizontal] - 1, h0 + 1);
+        int v1 = Math.min(n[v.vertical] - 1, v0 + 1);
+        double ah = fh - h0;
+        double av = fv - v0;
+        int[] c = new int[3];
+        c[v.fixed] = fixed;
+        double sum = 0;
+        for (int dv = 0; dv < 2; dv++) {
+            for (int dh = 0; dh < 2; dh++) {
+                c[v.horizontal] = dh == 0 ? h0 : h1;
+                c[v.vertical] = dv == 0 ? v0 : v1;
+                double wgt = (dh == 0 ? 1 - ah : ah) * (dv == 0 ? 1 - av : av);
+                sum += wgt * hu[g.index(c[0], c[1], c[2])];
+            }
+        }
+        return sum;
     }
 
     /**
      * Marks the inner boundary of a screen mask: pixels inside whose neighbourhood (Chebyshev radius
      * {@code thickness}) reaches outside. The panel's edge is not a boundary (the structure goes on).
+     * {@code dotPhase} >= 0 draws every other pair of pixels along diagonals, starting at that phase.
      */
-    static void drawContour(BufferedImage img, byte[] mask, int w, int h, int thickness, boolean dotted, Color c) {
+    static void drawContour(BufferedImage img, byte[] mask, int w, int h, int thickness, int dotPhase, Color c) {
         int rgb = c.getRGB() & 0xffffff;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (mask[y * w + x] == 0 || (dotted && (x + y) % 4 >= 2)) {
+                if (mask[y * w + x] == 0 || (dotPhase >= 0 && ((x + y + dotPhase) & 3) >= 2)) {
                     continue;
                 }
                 boolean edge = false;
@@ -319,15 +357,21 @@ public final class SliceOverlay {
             FontMetrics fm = gr.getFontMetrics();
             int w = img.getWidth();
             int h = img.getHeight();
-            gr.setColor(new Color(255, 255, 255, 210));
-            gr.drawString(v.left, 4, h / 2 + 5);
-            gr.drawString(v.right, w - 4 - fm.stringWidth(v.right), h / 2 + 5);
-            gr.drawString(v.top, (w - fm.stringWidth(v.top)) / 2, 14);
-            gr.drawString(v.bottom, (w - fm.stringWidth(v.bottom)) / 2, h - 5);
             int bar = (int) Math.round(10 * pxPerMm);
-            gr.fillRect(w - 8 - bar, h - 10, bar, 3);
-            gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-            gr.drawString("10 mm", w - 8 - bar, h - 14);
+            int barX = 8;
+            for (int pass = 0; pass < 2; pass++) {
+                // a dark offset copy first keeps the letters readable over bright bone and contrast
+                int o = pass == 0 ? 1 : 0;
+                gr.setColor(pass == 0 ? new Color(0, 0, 0, 200) : new Color(255, 255, 255, 230));
+                gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+                gr.drawString(v.left, 4 + o, h / 2 + 5 + o);
+                gr.drawString(v.right, w - 4 - fm.stringWidth(v.right) + o, h / 2 + 5 + o);
+                gr.drawString(v.top, (w - fm.stringWidth(v.top)) / 2 + o, 14 + o);
+                gr.drawString(v.bottom, (w - fm.stringWidth(v.bottom)) / 2 + o, h - 5 + o);
+                gr.fillRect(barX + o, h - 10 + o, bar, 3);
+                gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+                gr.drawString("10 mm", barX + o, h - 14 + o);
+            }
         } finally {
             gr.dispose();
         }

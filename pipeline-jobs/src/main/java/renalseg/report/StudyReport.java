@@ -87,9 +87,17 @@ public final class StudyReport {
         for (String r : Cohort.REGIONS) {
             dice.put(ReportPage.regionLabel(r), cohort.values(r, MetricRow::dice));
         }
-        Charts.save(Charts.dice(dice), outDir.resolve("dice.png"));
+        Charts.save(Charts.boxes("Dice per region", "Dice", dice, 1.0), outDir.resolve("dice.png"));
         charts.add(new ReportPage.Figure("dice.png", "Box plots of Dice per region",
             "Dice per region over the evaluated cases (boxes: quartiles; whiskers: 1.5 IQR)."));
+        Map<String, double[]> assd = new LinkedHashMap<>();
+        for (String r : Cohort.REGIONS) {
+            assd.put(ReportPage.regionLabel(r), cohort.values(r, m -> Cohort.orNaN(m.assdMm())));
+        }
+        Charts.save(Charts.boxes("Mean surface distance per region", "ASSD (mm)", assd, null),
+            outDir.resolve("assd.png"));
+        charts.add(new ReportPage.Figure("assd.png", "Box plots of the mean surface distance per region",
+            "Mean symmetric surface distance (mm) per region, over the cases where both masks are non-empty."));
         Charts.Pairs kidney = cohort.volumes(Cohort.KIDNEY, "kidney", false);
         Charts.Pairs tumor = cohort.volumes(Cohort.TUMOR, "tumor", true);
         Charts.save(Charts.volumes(List.of(kidney, tumor)), outDir.resolve("volumes.png"));
