@@ -17,8 +17,11 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The Spark side of the report: reads a run folder's Parquet tables into plain records and moves files in
@@ -26,6 +29,13 @@ import org.apache.spark.sql.SparkSession;
  * columns are looked up by name (snake_case, as the pipeline writes them), so extra columns do no harm.
  */
 final class RunTables {
+
+    /** The stage-partitioned tables' columns, as the pipeline writes them (renalseg.pipeline.Tables). */
+    static final StructType FAILURES = new StructType().add("case_id", DataTypes.StringType)
+        .add("error_type", DataTypes.StringType).add("message", DataTypes.StringType).add("stage", DataTypes.StringType);
+    static final StructType STAGES = new StructType().add("started_at", DataTypes.TimestampType)
+        .add("seconds", DataTypes.DoubleType).add("cases_ok", DataTypes.LongType).add("cases_failed", DataTypes.LongType)
+        .add("stage", DataTypes.StringType);
 
     private final SparkSession spark;
     private final String root;
@@ -71,9 +81,9 @@ final class RunTables {
             sorted(rows("history", r -> new HistoryRow(lng(r, "round"), lng(r, "iteration"), dbl(r, "loss"),
                 dbl(r, "learning_rate"), dblOrNull(r, "samples_per_s"), dblOrNull(r, "time_s"))),
                 Comparator.comparingLong(HistoryRow::iteration)),
-            sorted(rows("failures", r -> new FailureRow(str(r, "case_id"), str(r, "stage"), str(r, "error_type"),
+            sorted(rows("failures", FAILURES, r -> new FailureRow(str(r, "case_id"), str(r, "stage"), str(r, "error_type"),
                 str(r, "message"))), Comparator.comparing(FailureRow::stage).thenComparing(FailureRow::caseId)),
-            sorted(rows("stages", r -> new StageRow(str(r, "stage"), instant(r, "started_at"), dbl(r, "seconds"),
+            sorted(rows("stages", STAGES, r -> new StageRow(str(r, "stage"), instant(r, "started_at"), dbl(r, "seconds"),
                 lng(r, "cases_ok"), lng(r, "cases_failed"))),
                 Comparator.comparing(StageRow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))),
             rows("cases", r -> has(r, "image_uri") ? new CaseFiles(str(r, "case_id"), str(r, "image_uri"),
@@ -92,11 +102,17 @@ final class RunTables {
      * stages) get their {@code stage} column from the {@code stage=S} folders.
      */
     private <T> List<T> rows(String table, Function<Row, T> map) {
+        return rows(table, null, map);
+    }
+
+    /** With a known schema Spark skips the job that infers it from the files' footers. */
+    private <T> List<T> rows(String table, StructType schema, Function<Row, T> map) {
         if (!exists("tables/" + table)) {
             return List.of();
         }
         List<T> out = new ArrayList<>();
-        for (Row r : spark.read().parquet(root + "/tables/" + table).collectAsList()) {
+        DataFrameReader reader = schema == null ? spark.read() : spark.read().schema(schema);
+        for (Row r : reader.parquet(root + "/tables/" + table).collectAsList()) {
             T t = map.apply(r);
             if (t != null) {
                 out.add(t);

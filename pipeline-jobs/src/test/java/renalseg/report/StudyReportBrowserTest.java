@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,8 +60,12 @@ class StudyReportBrowserTest {
 
     @BeforeAll
     static void startSpark() {
+        // a handful of tiny tables: skip whole-stage code generation and adaptive planning, which cost
+        // more than they save at this size
         spark = SparkSession.builder().master("local[2]").appName("report-test")
-            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+            .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.codegen.wholeStage", "false").config("spark.sql.adaptive.enabled", "false")
+            .getOrCreate();
     }
 
     @AfterAll
@@ -81,6 +86,7 @@ class StudyReportBrowserTest {
         Path run = Paths.get("target", "report-test-run").toAbsolutePath();
         deleteTree(run);
         Path cohort = run.resolve("cohort");
+        long t0 = System.nanoTime();
         List<Phantom> phantoms = SyntheticCohort.write(cohort, CASES, 7, PhantomSize.SMALL);
         Files.createDirectories(run.resolve("segmentations"));
 
@@ -104,13 +110,16 @@ class StudyReportBrowserTest {
             metrics.add(metricRow(id, "kidney_and_tumor", t.bothDice(), t.kidneyPred() + t.tumorPred(),
                 t.kidneyTrue() + t.tumorTrue(), null, null));
         }
+        mark("cohort and segmentations", t0);
         writeTables(run, metrics, cases);
+        mark("tables", t0);
         String config = RenalsegConfig.render(RenalsegConfig.load(null, List.of("spark.master=\"local[2]\"")))
             + "\n# a credential that must never reach the report\nspark.conf { \"spark.hadoop.fs.s3a.secret.key\" = \""
             + SECRET + "\" }\n";
         Files.writeString(run.resolve("config.conf"), config);
 
         assertEquals(0, Main.execute("report", "--run", run.toString()), "renalseg report exit code");
+        mark("report", t0);
 
         Path index = run.resolve("report").resolve("index.html");
         String html = Files.readString(index);
@@ -145,6 +154,7 @@ class StudyReportBrowserTest {
             assertTrue(table.group(1).contains(">" + t.caseId() + "<"), t.caseId() + " in the per-patient table");
         }
 
+        mark("chromium --dump-dom", t0);
         Path shot = run.resolve("report").resolve("screenshot.png");
         Files.deleteIfExists(shot);
         run(chromium, run, List.of("--virtual-time-budget=5000", "--hide-scrollbars", "--window-size=1280,2000",
@@ -153,6 +163,11 @@ class StudyReportBrowserTest {
         BufferedImage png = ImageIO.read(shot.toFile());
         assertNotNull(png, "screenshot is a PNG");
         assertEquals(1280, png.getWidth());
+        mark("chromium --screenshot", t0);
+    }
+
+    private static void mark(String what, long t0) {
+        System.err.printf(Locale.ROOT, "report test: %s done at %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The reference with the tumor moved by {@code shift} voxels along file axis 0 (-1: tumor dropped). */
