@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import renalseg.config.ConfigError;
 import renalseg.config.RenalsegConfig;
 import renalseg.report.StudyReport;
+import renalseg.util.InputError;
 
 /**
  * {@code renalseg report --run DIR}: writes the study report of an existing run folder (as the evaluate
@@ -40,7 +41,11 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config cfg = RenalsegConfig.load(configFile(), sets);
+        Path local = localRun();
+        if (local != null && !Files.isDirectory(local)) {
+            throw new InputError("run folder " + run + " does not exist");
+        }
+        Config cfg = RenalsegConfig.load(configFile(local), sets);
         SparkConf conf = new SparkConf();
         conf.setIfMissing("spark.master", cfg.getString("spark.master"));
         conf.setIfMissing("spark.app.name", cfg.getString("spark.app-name") + " report");
@@ -54,21 +59,25 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             String index = StudyReport.write(spark, run, cfg);
             System.out.println(new ObjectMapper().writeValueAsString(Map.of("report", index)));
-            System.err.println("report: wrote " + index);
             return 0;
         } finally {
             spark.stop();
         }
     }
 
+    /** The run folder as a local path; null when it is on another file system. */
+    private Path localRun() {
+        if (!run.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return Paths.get(run);
+        }
+        return "file".equals(URI.create(run).getScheme()) ? Paths.get(URI.create(run)) : null;
+    }
+
     /** --config, else the run's own config.conf (local runs) when it still loads, else the defaults. */
-    private Path configFile() {
+    private Path configFile(Path local) {
         if (config != null) {
             return config;
         }
-        Path local = run.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")
-            ? ("file".equals(URI.create(run).getScheme()) ? Paths.get(URI.create(run)) : null)
-            : Paths.get(run);
         if (local == null || !Files.isRegularFile(local.resolve("config.conf"))) {
             return null;
         }

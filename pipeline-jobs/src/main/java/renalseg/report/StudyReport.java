@@ -58,8 +58,12 @@ public final class StudyReport {
         throws IOException {
         ReportSettings settings = ReportSettings.from(config);
         CohortSettings cohort = CohortSettings.from(config);
+        long t0 = System.nanoTime();
         RunTables tables = new RunTables(spark, runUri);
         StudyData data = tables.read();
+        System.err.printf(java.util.Locale.ROOT, "report: read %d metric rows, %d history rows, %d failures from %s in %.1f s%n",
+            data.metrics().size(), data.history().size(), data.failures().size(), tables.root(),
+            (System.nanoTime() - t0) / 1e9);
         Map<String, CaseFiles> files = new LinkedHashMap<>();
         if (caseFiles != null) {
             files.putAll(caseFiles);
@@ -68,7 +72,10 @@ public final class StudyReport {
         }
         VolumeSource volumes = new NiftiVolumeSource(new CaseReader(cohort, tables.hadoop()), files,
             tables::segmentationUri, cohort.affineToleranceMm());
-        return tables.publishReport(dir -> write(data, volumes, settings, dir));
+        long t1 = System.nanoTime();
+        String index = tables.publishReport(dir -> write(data, volumes, settings, dir));
+        System.err.printf(java.util.Locale.ROOT, "report: wrote %s in %.1f s%n", index, (System.nanoTime() - t1) / 1e9);
+        return index;
     }
 
     /**

@@ -158,6 +158,15 @@ class ReportPartsTest {
     }
 
     @Test
+    void reportCommandRejectsAMissingRunFolderWithExitCode2(@TempDir Path dir) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = renalseg.cli.Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(2, cl.execute("report", "--run", dir.resolve("no-such-run").toString()));
+        assertTrue(err.toString().contains("no-such-run") && err.toString().contains("does not exist"), err.toString());
+    }
+
+    @Test
     void pageEscapesTextAndRedactsSecrets(@TempDir Path dir) throws Exception {
         String config = "spark {\n  conf {\n    \"spark.hadoop.fs.s3a.secret.key\" = \"s3cr3t\"\n"
             + "    \"spark.hadoop.fs.s3a.access.key\" = AKIAXXXX\n  }\n  master = \"local[*]\"\n}\npassword: hunter2\n";
