@@ -17,7 +17,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -30,6 +29,22 @@ import org.apache.spark.sql.types.StructType;
  */
 final class RunTables {
 
+    /**
+     * The columns the report reads, as the table contract names them, for the tables whose types are
+     * unambiguous (text, double, boolean). Tables with integer columns (summary.n, history.round) are read
+     * with the schema their files have: Parquet does not widen int to long on read, and the pipeline may
+     * write either.
+     */
+    static final StructType METRICS = new StructType().add("case_id", DataTypes.StringType)
+        .add("region", DataTypes.StringType).add("dice", DataTypes.DoubleType).add("assd_mm", DataTypes.DoubleType)
+        .add("assd_vox", DataTypes.DoubleType).add("hd95_mm", DataTypes.DoubleType)
+        .add("hausdorff_mm", DataTypes.DoubleType).add("surface_dice", DataTypes.DoubleType)
+        .add("pred_ml", DataTypes.DoubleType).add("truth_ml", DataTypes.DoubleType)
+        .add("null_reason", DataTypes.StringType).add("detected", DataTypes.BooleanType)
+        .add("false_positive", DataTypes.BooleanType);
+    /** Of the cases table (ingest writes more columns) only where each case's files are. */
+    static final StructType CASES = new StructType().add("case_id", DataTypes.StringType)
+        .add("image_uri", DataTypes.StringType).add("label_uri", DataTypes.StringType);
     /** The stage-partitioned tables' columns, as the pipeline writes them (renalseg.pipeline.Tables). */
     static final StructType FAILURES = new StructType().add("case_id", DataTypes.StringType)
         .add("error_type", DataTypes.StringType).add("message", DataTypes.StringType).add("stage", DataTypes.StringType);
@@ -72,7 +87,7 @@ final class RunTables {
         }
         String name = root.substring(root.lastIndexOf('/') + 1);
         return new StudyData(name,
-            rows("metrics", r -> new MetricRow(str(r, "case_id"), str(r, "region"), dbl(r, "dice"), dblOrNull(r, "assd_mm"),
+            rows("metrics", METRICS, r -> new MetricRow(str(r, "case_id"), str(r, "region"), dbl(r, "dice"), dblOrNull(r, "assd_mm"),
                 dblOrNull(r, "assd_vox"), dblOrNull(r, "hd95_mm"), dblOrNull(r, "hausdorff_mm"), dbl(r, "surface_dice"),
                 dbl(r, "pred_ml"), dbl(r, "truth_ml"), str(r, "null_reason"), bool(r, "detected"),
                 bool(r, "false_positive"))),
@@ -86,7 +101,7 @@ final class RunTables {
             sorted(rows("stages", STAGES, r -> new StageRow(str(r, "stage"), instant(r, "started_at"), dbl(r, "seconds"),
                 lng(r, "cases_ok"), lng(r, "cases_failed"))),
                 Comparator.comparing(StageRow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))),
-            rows("cases", r -> has(r, "image_uri") ? new CaseFiles(str(r, "case_id"), str(r, "image_uri"),
+            rows("cases", CASES, r -> str(r, "image_uri") != null ? new CaseFiles(str(r, "case_id"), str(r, "image_uri"),
                 str(r, "label_uri")) : null),
             exists("config.conf") ? readText("config.conf") : null);
     }
@@ -105,14 +120,26 @@ final class RunTables {
         return rows(table, null, map);
     }
 
-    /** With a known schema Spark skips the job that infers it from the files' footers. */
+    /**
+     * With the contract's schema Spark skips the job that infers it from the files' footers; if the files
+     * disagree with it anyway, the table is read again with the schema they have.
+     */
     private <T> List<T> rows(String table, StructType schema, Function<Row, T> map) {
         if (!exists("tables/" + table)) {
             return List.of();
         }
+        String path = root + "/tables/" + table;
+        List<Row> collected;
+        try {
+            collected = (schema == null ? spark.read() : spark.read().schema(schema)).parquet(path).collectAsList();
+        } catch (Exception e) {
+            if (schema == null) {
+                throw e;
+            }
+            collected = spark.read().parquet(path).collectAsList();
+        }
         List<T> out = new ArrayList<>();
-        DataFrameReader reader = schema == null ? spark.read() : spark.read().schema(schema);
-        for (Row r : reader.parquet(root + "/tables/" + table).collectAsList()) {
+        for (Row r : collected) {
             T t = map.apply(r);
             if (t != null) {
                 out.add(t);

@@ -138,6 +138,7 @@ class StudyReportBrowserTest {
         assertTrue(html.contains("<h3>Worst: " + withTumor.get(withTumor.size() - 1).caseId() + "</h3>"), "worst case");
         // the summary table's tumor Dice mean as written in the summary table
         assertTrue(html.contains("<b>0.612</b>"), "summary table value shown");
+        assertTrue(html.contains("<td class=\"n\">6</td><td class=\"n\"><b>0.955</b>"), "summary n and kidney Dice");
         assertTrue(html.contains("83.3%"), "detection sensitivity from the summary table");
 
         String dom = run(chromium, run, List.of("--virtual-time-budget=5000", "--dump-dom", index.toUri().toString()));
@@ -235,14 +236,15 @@ class StudyReportBrowserTest {
         spark.createDataFrame(metrics, m).write().parquet(tables + "/metrics");
 
         // The summary table holds Dice and detection only: the report computes the rest from metrics.
+        // n as a 32-bit integer: the reader must cope with another integer width than its own schema's.
         StructType s = new StructType().add("region", DataTypes.StringType).add("metric", DataTypes.StringType)
-            .add("n", DataTypes.LongType).add("mean", DataTypes.DoubleType).add("sd", DataTypes.DoubleType)
+            .add("n", DataTypes.IntegerType).add("mean", DataTypes.DoubleType).add("sd", DataTypes.DoubleType)
             .add("median", DataTypes.DoubleType).add("min", DataTypes.DoubleType).add("max", DataTypes.DoubleType);
         spark.createDataFrame(List.of(
-            RowFactory.create("kidney", "dice", 6L, 0.955, 0.01, 0.956, 0.94, 0.97),
-            RowFactory.create("tumor", "dice", 6L, 0.6123, 0.3, 0.7, 0.0, 1.0),
-            RowFactory.create("tumor", "detection_sensitivity", 6L, 5 / 6.0, null, null, null, null),
-            RowFactory.create("tumor", "detection_specificity", 0L, null, null, null, null, null)), s)
+            RowFactory.create("kidney", "dice", 6, 0.955, 0.01, 0.956, 0.94, 0.97),
+            RowFactory.create("tumor", "dice", 6, 0.6123, 0.3, 0.7, 0.0, 1.0),
+            RowFactory.create("tumor", "detection_sensitivity", 6, 5 / 6.0, null, null, null, null),
+            RowFactory.create("tumor", "detection_specificity", 0, null, null, null, null, null)), s)
             .write().parquet(tables + "/summary");
 
         StructType h = new StructType().add("round", DataTypes.LongType).add("iteration", DataTypes.LongType)
