@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         InspectCommand.class,
         EvaluateCommand.class,
         PostprocessCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
