@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         SynthCommand.class,
+        ModelInfoCommand.class,
+        TrainCommand.class,
+        SegmentCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
