@@ -166,7 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
             SlidingWindowInferer inf = new SlidingWindowInferer(trainer.network(), spec.input(), spec.classes(),
                 InferSettings.from(c));
             RoiDice d = RoiDice.evaluate(inf, testRois, mean, pad);
-            summary.put("heldout_cases", test.size());
+            summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
             summary.put("heldout_rois", d.rois());
             summary.put("heldout_dice_kidney", d.kidney());
             summary.put("heldout_dice_tumor", d.tumor());
