@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         PostprocessCommand.class,
         ReportCommand.class,
+        ModelInfoCommand.class,
+        TrainCommand.class,
+        SegmentCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
