@@ -15,7 +15,8 @@ import renalseg.config.RenalsegConfig;
  *                       (an even subsample), so a manifest over hundreds of ROIs stays small
  */
 public record AugmentSettings(int samples, long seed, int[] flipAxes, double flipProbability, double pTumor,
-                              double pKidney, int maxCandidates, int depth, int height, int width) {
+                              double pKidney, int maxCandidates, int depth, int height, int width)
+    implements java.io.Serializable {
 
     public AugmentSettings {
         if (samples < 0 || depth <= 0 || height <= 0 || width <= 0) {

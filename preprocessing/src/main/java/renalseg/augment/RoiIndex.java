@@ -7,7 +7,8 @@ import renalseg.roi.KidneyRoi;
  * What the manifest needs of an ROI: its id, size, and candidate crop centres (linear ROI indices of tumor
  * and of kidney voxels, evenly subsampled to at most {@code maxCandidates} each).
  */
-public record RoiIndex(String roiId, int nx, int ny, int nz, int[] tumor, int[] kidney) {
+public record RoiIndex(String roiId, int nx, int ny, int nz, int[] tumor, int[] kidney)
+    implements java.io.Serializable {
 
     public RoiIndex {
         tumor = tumor.clone();

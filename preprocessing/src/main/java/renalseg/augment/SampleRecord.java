@@ -7,5 +7,5 @@ package renalseg.augment;
  * rest and is kept for any later per-sample randomness).
  */
 public record SampleRecord(String roiId, int z0, int y0, int x0, boolean flipZ, boolean flipY, boolean flipX,
-                           long seed) {
+                           long seed) implements java.io.Serializable {
 }

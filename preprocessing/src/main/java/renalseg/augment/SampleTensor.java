@@ -4,7 +4,8 @@ package renalseg.augment;
  * A materialized sample: features [1][D][H][W] (network input: windowed intensity minus the training mean)
  * and labels [D][H][W] (class ids 0, 1, 2), both C-order, ready for a DL4J {@code DataSet} (NCDHW).
  */
-public record SampleTensor(int depth, int height, int width, float[] features, byte[] labels) {
+public record SampleTensor(int depth, int height, int width, float[] features, byte[] labels)
+    implements java.io.Serializable {
 
     public SampleTensor {
         int n = depth * height * width;

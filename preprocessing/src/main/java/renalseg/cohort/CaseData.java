@@ -9,5 +9,6 @@ import renalseg.volume.LabelVolume;
  *
  * @param labels the label map with KiTS labels (0 background, 1 kidney, 2 tumor), null when unlabelled
  */
-public record CaseData(CaseRef ref, NiftiHeader imageHeader, ImageVolume image, LabelVolume labels) {
+public record CaseData(CaseRef ref, NiftiHeader imageHeader, ImageVolume image, LabelVolume labels)
+    implements java.io.Serializable {
 }

@@ -4,7 +4,7 @@ package renalseg.cohort;
  * One case of a cohort: its id (safe as a file name, see {@link #checkId}), the image URI and the label
  * map URI (null for an unlabelled case). URIs are Hadoop paths ({@code file:/...}, {@code s3a://...}).
  */
-public record CaseRef(String caseId, String imageUri, String labelUri) {
+public record CaseRef(String caseId, String imageUri, String labelUri) implements java.io.Serializable {
 
     private static final int MAX_ID_LENGTH = 200;
 

@@ -12,7 +12,7 @@ import com.typesafe.config.Config;
  * @param affineToleranceMm   largest difference per affine element between an image and its label map
  */
 public record CohortSettings(String uri, CohortLayout layout, boolean cystAsKidney, long maxVoxels,
-                             double affineToleranceMm) {
+                             double affineToleranceMm) implements java.io.Serializable {
 
     public static CohortSettings from(Config c) {
         return new CohortSettings(

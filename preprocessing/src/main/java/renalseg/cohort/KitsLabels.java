@@ -31,7 +31,8 @@ public final class KitsLabels {
                 }
                 out[i] = cyst;
             } else {
-                throw new InputError(what + ": unexpected label " + x + " (expected 0 background, 1 kidney, 2 tumor, 3 cyst)");
+                throw new InputError(what + ": unexpected label " + x
+                    + " (expected 0 background, 1 kidney, 2 tumor, 3 cyst)");
             }
         }
         return out == null ? v : new LabelVolume(v.geometry(), out);

@@ -12,7 +12,7 @@ import renalseg.volume.Orientation;
  *
  * @param source     the file name or URI (for messages)
  * @param version    1 or 2
- * @param byteOrder  the file's byte order
+ * @param bigEndian  the file's byte order is big endian
  * @param dim        dim[0..7] as stored (dim[0] = number of dimensions)
  * @param datatype   the datatype
  * @param pixdim     pixdim[0..7] after nibabel's load-time fixes (qfac forced to +-1, abs of spacings)
@@ -23,9 +23,23 @@ import renalseg.volume.Orientation;
  * @param sformCode  sform_code
  * @param affine     the best affine, 4x4, as nibabel's {@code get_best_affine}
  */
-public record NiftiHeader(String source, int version, ByteOrder byteOrder, long[] dim, NiftiDatatype datatype,
+public record NiftiHeader(String source, int version, boolean bigEndian, long[] dim, NiftiDatatype datatype,
                           double[] pixdim, long voxOffset, double sclSlope, double sclInter, int qformCode,
-                          int sformCode, double[][] affine) {
+                          int sformCode, double[][] affine) implements java.io.Serializable {
+
+    public NiftiHeader {
+        dim = dim.clone();
+        pixdim = pixdim.clone();
+        double[][] a = new double[4][];
+        for (int r = 0; r < 4; r++) {
+            a[r] = affine[r].clone();
+        }
+        affine = a;
+    }
+
+    public ByteOrder byteOrder() {
+        return bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    }
 
     /** Shape of the first three axes, as stored (missing axes are 1). */
     public int[] shape() {

@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -177,7 +175,10 @@ public final class NiftiReader {
             double inter = h.inter();
             double[] acc = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 0};
             long[] nan = {0};
-            Map<Double, long[]> counts = new HashMap<>();
+            // distinct values so far (at most MAX_DISTINCT + 1): a linear scan beats a boxed map here
+            double[] keys = new double[VolumeStats.MAX_DISTINCT + 1];
+            long[] cnt = new long[VolumeStats.MAX_DISTINCT + 1];
+            int[] distinct = {0};
             boolean[] countable = {true};
             readVoxels(in, h, (vals, count, offset) -> {
                 for (int i = 0; i < count; i++) {
@@ -194,20 +195,29 @@ public final class NiftiReader {
                     if (countable[0]) {
                         if (x != Math.rint(x) || Double.isInfinite(x)) {
                             countable[0] = false;
-                        } else {
-                            counts.computeIfAbsent(x, k -> new long[1])[0]++;
-                            if (counts.size() > VolumeStats.MAX_DISTINCT) {
-                                countable[0] = false;
-                            }
+                            continue;
                         }
+                        int k = 0;
+                        while (k < distinct[0] && keys[k] != x) {
+                            k++;
+                        }
+                        if (k == distinct[0]) {
+                            if (k == VolumeStats.MAX_DISTINCT) {
+                                countable[0] = false;
+                                continue;
+                            }
+                            keys[k] = x;
+                            distinct[0]++;
+                        }
+                        cnt[k]++;
                     }
                 }
             });
             TreeMap<Long, Long> c = null;
             if (countable[0]) {
                 c = new TreeMap<>();
-                for (Map.Entry<Double, long[]> e : counts.entrySet()) {
-                    c.put((long) (double) e.getKey(), e.getValue()[0]);
+                for (int k = 0; k < distinct[0]; k++) {
+                    c.put((long) keys[k], cnt[k]);
                 }
             }
             long finite = (long) acc[3];
@@ -393,7 +403,8 @@ public final class NiftiReader {
         if (slope != 0 && Double.isFinite(slope) && !Double.isFinite(inter)) {
             throw new InputError(name + ": bad header: valid scl_slope " + slope + " but scl_inter is " + inter);
         }
-        // nibabel moves a single-file offset below the end of the header to its minimum
+        // nibabel moves a single-file offset below the end of the header to its minimum; for an offset of 0
+        // it would read the header itself as voxels, so 0 is treated the same way here
         long offset = Math.max(voxOffset, minOffset);
         double[][] affine;
         if (scode != 0) {
@@ -403,7 +414,8 @@ public final class NiftiReader {
         } else {
             affine = baseAffine(dim, pixdim);
         }
-        return new NiftiHeader(name, version, order, dim, type, pixdim, offset, slope, inter, qcode, scode, affine);
+        return new NiftiHeader(name, version, order == ByteOrder.BIG_ENDIAN, dim, type, pixdim, offset, slope, inter,
+            qcode, scode, affine);
     }
 
     /** nibabel's {@code get_qform}: rotation from the quaternion, times spacing with qfac on the third. */

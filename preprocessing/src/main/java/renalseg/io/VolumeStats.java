@@ -10,6 +10,6 @@ import java.util.SortedMap;
  *               all of them integers; null otherwise
  */
 public record VolumeStats(long voxels, double min, double max, double mean, long nanCount,
-                          SortedMap<Long, Long> counts) {
+                          SortedMap<Long, Long> counts) implements java.io.Serializable {
     public static final int MAX_DISTINCT = 16;
 }

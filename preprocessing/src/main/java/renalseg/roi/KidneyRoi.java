@@ -8,7 +8,8 @@ import renalseg.cohort.CaseRef;
  * minus the training mean; padding where the box leaves the volume) and labels (0, 1, 2; null when the
  * case is unlabelled), both x fastest: a C-order [nz][ny][nx] = [D][H][W] array.
  */
-public record KidneyRoi(String caseId, KidneySide side, RoiBox box, float[] voxels, byte[] labels) {
+public record KidneyRoi(String caseId, KidneySide side, RoiBox box, float[] voxels, byte[] labels)
+    implements java.io.Serializable {
 
     public KidneyRoi {
         CaseRef.checkId(caseId);

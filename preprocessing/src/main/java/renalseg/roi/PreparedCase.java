@@ -12,7 +12,8 @@ import renalseg.volume.Reorientation;
  *
  * @param processing the grid ROI boxes refer to (= {@code reorientation.canonical()} unless resampled)
  */
-public record PreparedCase(String caseId, Reorientation reorientation, Geometry processing, List<KidneyRoi> rois) {
+public record PreparedCase(String caseId, Reorientation reorientation, Geometry processing, List<KidneyRoi> rois)
+    implements java.io.Serializable {
 
     public boolean resampled() {
         return !processing.sameShape(reorientation.canonical())

@@ -4,7 +4,7 @@ package renalseg.roi;
  * A box in the canonical (RAS) source array: first voxel (x0, y0, z0) and size; it may reach beyond the
  * volume (those voxels are padding).
  */
-public record RoiBox(int x0, int y0, int z0, int nx, int ny, int nz) {
+public record RoiBox(int x0, int y0, int z0, int nx, int ny, int nz) implements java.io.Serializable {
 
     public RoiBox {
         if (nx <= 0 || ny <= 0 || nz <= 0) {

@@ -14,7 +14,8 @@ import renalseg.config.ConfigError;
  * @param minKidneyFraction a second component counts as the other kidney only when at least this fraction
  *                         of the largest; smaller components join the nearest kidney
  */
-public record RoiSettings(double inPlane, boolean mm, int sliceMargin, double padHu, double minKidneyFraction) {
+public record RoiSettings(double inPlane, boolean mm, int sliceMargin, double padHu, double minKidneyFraction)
+    implements java.io.Serializable {
 
     public RoiSettings {
         if (!(inPlane > 0) || sliceMargin < 0) {

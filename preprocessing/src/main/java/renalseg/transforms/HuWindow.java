@@ -6,7 +6,7 @@ import renalseg.volume.ImageVolume;
  * Clips HU to [min, max] and scales to [0, 1] (the paper's [-200, 500]). The training mean is subtracted
  * later ({@link Normalization}), because it is computed over the training ROIs made with this window.
  */
-public record HuWindow(double min, double max) {
+public record HuWindow(double min, double max) implements java.io.Serializable {
 
     public float scale(double hu) {
         double c = hu < min ? min : (hu > max ? max : hu);

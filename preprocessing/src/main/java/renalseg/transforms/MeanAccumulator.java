@@ -4,7 +4,7 @@ package renalseg.transforms;
  * Sum and count of scaled intensities, mergeable (a Spark aggregate over training ROIs). The mean is
  * taken over every ROI voxel inside the volume, in double precision.
  */
-public record MeanAccumulator(double sum, long count) {
+public record MeanAccumulator(double sum, long count) implements java.io.Serializable {
 
     public static final MeanAccumulator EMPTY = new MeanAccumulator(0, 0);
 

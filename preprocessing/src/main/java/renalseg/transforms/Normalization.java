@@ -5,7 +5,7 @@ package renalseg.transforms;
  * scaled intensities (computed once over the training ROIs, stored with the dataset, used everywhere,
  * inference included).
  */
-public record Normalization(HuWindow window, double mean) {
+public record Normalization(HuWindow window, double mean) implements java.io.Serializable {
 
     /** Network input for a value already scaled to [0, 1] by the window. */
     public float ofScaled(float scaled) {

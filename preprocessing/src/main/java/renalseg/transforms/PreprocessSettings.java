@@ -8,7 +8,8 @@ import renalseg.config.ConfigError;
  *
  * @param spacingMm target spacing per canonical axis (x, y, z), used only when {@code resample}
  */
-public record PreprocessSettings(double huMin, double huMax, boolean resample, double[] spacingMm) {
+public record PreprocessSettings(double huMin, double huMax, boolean resample, double[] spacingMm)
+    implements java.io.Serializable {
 
     public PreprocessSettings {
         if (!(huMax > huMin)) {
