@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         SynthCommand.class,
+        BenchLocalizerCommand.class,
         InspectCommand.class,
         EvaluateCommand.class,
         PostprocessCommand.class,
