@@ -28,9 +28,8 @@ import renalseg.util.InputError;
  * Kidney localizer benchmark on synthetic phantoms: trains a localizer on phantoms 0..train-1 (or loads
  * one with --checkpoint), then localizes phantoms train..train+cases-1 (never seen) and prints one JSON
  * line per case (recall, kidneys found, ROI share of the scan, seconds) and a summary line.
- * (To be registered as {@code bench localizer} once the bench command exists.)
  */
-@Command(name = "bench-localizer", mixinStandardHelpOptions = true,
+@Command(name = "localizer", mixinStandardHelpOptions = true,
     description = "Localizer ROI recall and time per scan on held-out synthetic phantoms (JSON lines).")
 public final class BenchLocalizerCommand implements Callable<Integer> {
 
@@ -88,7 +87,7 @@ public final class BenchLocalizerCommand implements Callable<Integer> {
             }
             long t0 = System.nanoTime();
             LocalizerTrainer t = LocalizerTrainer.start(ls, pre.window(), roi.padHu(), coarse);
-            t.fitAll(r -> System.err.printf(Locale.ROOT, "bench-localizer: iteration %d loss %.4f (%.0f s)%n",
+            t.fitAll(r -> System.err.printf(Locale.ROOT, "bench localizer: iteration %d loss %.4f (%.0f s)%n",
                 r.iteration(), r.loss(), r.timeS()));
             trainSeconds = (System.nanoTime() - t0) / 1e9;
             if (save != null) {

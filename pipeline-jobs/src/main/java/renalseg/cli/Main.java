@@ -15,10 +15,13 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         SynthCommand.class,
-        BenchLocalizerCommand.class,
         InspectCommand.class,
         EvaluateCommand.class,
         PostprocessCommand.class,
+        ModelInfoCommand.class,
+        TrainCommand.class,
+        SegmentCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
