@@ -15,6 +15,8 @@ import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
 import renalseg.io.NiftiReader;
 import renalseg.io.NiftiWriter;
+import renalseg.localization.Localizer;
+import renalseg.localization.LocalizerRoiSource;
 import renalseg.metrics.MetricSettings;
 import renalseg.metrics.RegionMetrics;
 import renalseg.metrics.SegmentationMetrics;
@@ -43,7 +45,8 @@ import renalseg.volume.LabelVolume;
         "metrics against it are printed; without, the whole volume is tiled."})
 public final class SegmentCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint zip written by train.")
+    @Option(names = "--checkpoint", required = true, description = {"Checkpoint zip written by train, or its folder",
+        "(then last.zip); without --label, kidney ROIs come from the localizer in that folder (localizer/)."})
     Path checkpoint;
 
     @Option(names = "--image", required = true, description = "CT volume (.nii / .nii.gz, HU).")
@@ -64,7 +67,9 @@ public final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config c = RenalsegConfig.load(config, sets);
-        Checkpoint ck = Checkpoint.read(checkpoint);
+        boolean folder = java.nio.file.Files.isDirectory(checkpoint);
+        Checkpoint ck = Checkpoint.read(folder ? checkpoint.resolve("last.zip") : checkpoint);
+        Path checkpointDir = folder ? checkpoint : checkpoint.toAbsolutePath().getParent();
         NiftiReader reader = new NiftiReader(c.getLong("cohort.max-voxels"));
         ImageVolume img = reader.image(image).volume();
         LabelVolume truth = label == null ? null : reader.labels(label);
@@ -73,7 +78,14 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         PreprocessSettings pre = PreprocessSettings.from(c);
         RoiSettings rs = RoiSettings.from(c);
-        RoiSource source = truth != null ? new LabelRoiSource(rs) : wholeVolume();
+        // no labels: the kidney localizer saved with the checkpoint when there is one, else the whole volume
+        String sourceName = truth != null ? "labels"
+            : Localizer.existsIn(checkpointDir) ? "localizer" : "whole-volume";
+        RoiSource source = switch (sourceName) {
+            case "labels" -> new LabelRoiSource(rs);
+            case "localizer" -> LocalizerRoiSource.forCheckpoint(checkpointDir, rs, System.err);
+            default -> wholeVolume();
+        };
         String caseId = image.getFileName().toString().replaceAll("\\.nii(\\.gz)?$", "");
         long t0 = System.nanoTime();
         PreparedCase pc = new CasePreprocessor(pre, rs, source).prepare(caseId, img, truth);
@@ -95,7 +107,7 @@ public final class SegmentCommand implements Callable<Integer> {
         row.put("image", image.toString());
         row.put("out", out.toString());
         row.put("rois", pc.rois().size());
-        row.put("roi_source", truth != null ? "labels" : "whole-volume");
+        row.put("roi_source", sourceName);
         row.put("kidney_voxels", counts[1]);
         row.put("tumor_voxels", counts[2]);
         row.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);

@@ -95,12 +95,7 @@ public final class LabelRoiSource implements RoiSource {
                     }
                 }
             }
-            int wx = Math.max(settings.windowVoxels(sp[0]), khi[0] - klo[0] + 1);
-            int wy = Math.max(settings.windowVoxels(sp[1]), khi[1] - klo[1] + 1);
-            int x0 = Math.floorDiv(klo[0] + khi[0] + 1 - wx, 2);
-            int y0 = Math.floorDiv(klo[1] + khi[1] + 1 - wy, 2);
-            int m = settings.sliceMargin();
-            RoiBox box = new RoiBox(x0, y0, klo[2] - m, wx, wy, khi[2] - klo[2] + 1 + 2 * m);
+            RoiBox box = boxAround(settings, sp, klo, khi);
             KidneySide side;
             if (kidneys == 2) {
                 side = seedCentre[s][0] < seedCentre[1 - s][0] ? KidneySide.LEFT : KidneySide.RIGHT;
@@ -112,6 +107,20 @@ public final class LabelRoiSource implements RoiSource {
         }
         out.sort((a, b) -> a.side().compareTo(b.side()));
         return out;
+    }
+
+    /**
+     * The ROI box around a kidney's voxel bounding box [lo, hi] (inclusive, canonical x, y, z): the in-plane
+     * window centred on it and widened to it when it is larger, slices spanning it plus the slice margin.
+     * Public so that other sources (the localizer) cut ROIs of the same shape.
+     */
+    public static RoiBox boxAround(RoiSettings settings, double[] spacing, int[] lo, int[] hi) {
+        int wx = Math.max(settings.windowVoxels(spacing[0]), hi[0] - lo[0] + 1);
+        int wy = Math.max(settings.windowVoxels(spacing[1]), hi[1] - lo[1] + 1);
+        int x0 = Math.floorDiv(lo[0] + hi[0] + 1 - wx, 2);
+        int y0 = Math.floorDiv(lo[1] + hi[1] + 1 - wy, 2);
+        int m = settings.sliceMargin();
+        return new RoiBox(x0, y0, lo[2] - m, wx, wy, hi[2] - lo[2] + 1 + 2 * m);
     }
 
     private static double[] worldCentroid(Components18.Component c, Geometry g, int[] lo, int bx, int by) {
