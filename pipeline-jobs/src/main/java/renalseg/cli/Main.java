@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         SynthCommand.class,
+        PipelineCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
