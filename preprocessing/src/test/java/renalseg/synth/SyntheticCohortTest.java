@@ -1,0 +1,165 @@
+package renalseg.synth;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import renalseg.volume.Geometry;
+import renalseg.volume.ImageVolume;
+import renalseg.volume.LabelVolume;
+
+class SyntheticCohortTest {
+
+    /** The raw bytes of a gzipped NIfTI file, parsed here by hand (independent of the project's reader). */
+    private static ByteBuffer gunzip(Path p) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+            return ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    @Test
+    void writesKits19LayoutWithSliceFirstArraysAndIplAffine(@TempDir Path dir) throws IOException {
+        List<Phantom> drawn = SyntheticCohort.write(dir, 2, 7, PhantomSize.SMALL);
+        assertEquals(2, drawn.size());
+        for (int c = 0; c < 2; c++) {
+            Path caseDir = dir.resolve(String.format("case_%05d", c));
+            ByteBuffer img = gunzip(caseDir.resolve("imaging.nii.gz"));
+            ByteBuffer seg = gunzip(caseDir.resolve("segmentation.nii.gz"));
+            for (ByteBuffer b : List.of(img, seg)) {
+                assertEquals(348, b.getInt(0));
+                assertEquals('n', b.get(344));
+                assertEquals('+', b.get(345));
+                assertEquals('1', b.get(346));
+                // KiTS19 shape: slices first
+                assertEquals(3, b.getShort(40));
+                assertEquals(32, b.getShort(42));
+                assertEquals(96, b.getShort(44));
+                assertEquals(96, b.getShort(46));
+                assertEquals(1, b.getShort(254), "sform_code");
+                // srow_x = (0, 0, -sx, .), srow_y = (0, -sy, 0, .), srow_z = (-sz, 0, 0, .): axcodes I, P, L
+                float sz = b.getFloat(80);
+                float sy = b.getFloat(84);
+                float sx = b.getFloat(88);
+                assertEquals(-sx, b.getFloat(280 + 8), 1e-6);
+                assertEquals(-sy, b.getFloat(296 + 4), 1e-6);
+                assertEquals(-sz, b.getFloat(312), 1e-6);
+                assertEquals(0f, b.getFloat(280), 0f);
+                assertEquals(0f, b.getFloat(312 + 8), 0f);
+                assertTrue(sx >= 0.6f && sx <= 0.8f, "in-plane spacing " + sx);
+                assertEquals(sx, sy, 0f);
+                assertTrue(sz >= 1f && sz <= 5f, "slice spacing " + sz);
+            }
+            assertEquals(4, img.getShort(70), "int16");
+            assertEquals(2, seg.getShort(70), "uint8");
+            int n = 32 * 96 * 96;
+            int off = (int) img.getFloat(108);
+            short min = Short.MAX_VALUE;
+            short max = Short.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                short v = img.getShort(off + 2 * i);
+                min = (short) Math.min(min, v);
+                max = (short) Math.max(max, v);
+            }
+            assertTrue(min < -900 && min > -1200, "air near -1000 HU, min " + min);
+            assertTrue(max > 400 && max < 1200, "bone and contrast, max " + max);
+            int soff = (int) seg.getFloat(108);
+            int[] counts = new int[256];
+            for (int i = 0; i < n; i++) {
+                counts[seg.get(soff + i) & 0xff]++;
+            }
+            assertTrue(counts[1] > 1000, "kidney voxels");
+            assertEquals(n, counts[0] + counts[1] + counts[2], "labels are 0, 1, 2 only");
+            assertEquals(drawn.get(c).hasTumor(), counts[2] > 0);
+        }
+    }
+
+    @Test
+    void sameSeedSameCohortOtherSeedOtherCohort() {
+        Phantom a = PhantomGenerator.generate(5, 3, PhantomSize.SMALL);
+        Phantom b = PhantomGenerator.generate(5, 3, PhantomSize.SMALL);
+        Phantom c = PhantomGenerator.generate(6, 3, PhantomSize.SMALL);
+        assertArrayEquals(a.image().voxels(), b.image().voxels());
+        assertArrayEquals(a.labels().labels(), b.labels().labels());
+        assertFalse(Arrays.equals(a.image().voxels(), c.image().voxels()));
+    }
+
+    @Test
+    void standardPhantomsHaveTwoKidneysOfPlausibleVolumeAndMostHaveTumors() {
+        int withTumor = 0;
+        int cases = 6;
+        for (int i = 0; i < cases; i++) {
+            Phantom p = PhantomGenerator.generate(11, i, PhantomSize.STANDARD);
+            Geometry g = p.labels().geometry();
+            assertEquals(320, g.nx());
+            double[] sp = g.spacing();
+            assertTrue(sp[2] >= 1 && sp[2] <= 5);
+            double zExtent = g.nz() * sp[2];
+            assertTrue(zExtent >= 145 && zExtent <= 205, "z coverage " + zExtent);
+            // Kidney (and tumor) voxels by side: canonical x above the middle is patient right.
+            double[] sideMl = new double[2];
+            double tumorMl = 0;
+            byte[] lab = p.labels().labels();
+            for (int k = 0; k < g.nz(); k++) {
+                for (int j = 0; j < g.ny(); j++) {
+                    for (int x = 0; x < g.nx(); x++) {
+                        int v = lab[g.index(x, j, k)];
+                        if (v > 0) {
+                            sideMl[x >= g.nx() / 2 ? 0 : 1] += g.voxelMl();
+                        }
+                        if (v == 2) {
+                            tumorMl += g.voxelMl();
+                        }
+                    }
+                }
+            }
+            if (p.kidneys() == 2) {
+                for (double ml : sideMl) {
+                    assertTrue(ml > 90 && ml < 300, "kidney volume " + ml + " ml, case " + i);
+                }
+            }
+            if (p.hasTumor()) {
+                withTumor++;
+                assertTrue(tumorMl >= 1 && tumorMl <= 160, "tumor volume " + tumorMl);
+            }
+        }
+        assertTrue(withTumor >= cases / 2, "most cases have a tumor: " + withTumor);
+    }
+
+    @Test
+    void kits19RemapKeepsEveryVoxelAtItsWorldPosition() {
+        Geometry g = new Geometry(2, 3, 4, new double[] {0.7, 0.8, 2.5}, new double[][] {
+            {0.7, 0, 0, -10}, {0, 0.8, 0, 5}, {0, 0, 2.5, 100}, {0, 0, 0, 1}});
+        float[] v = new float[24];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i;
+        }
+        ImageVolume k = SyntheticCohort.toKits19(new ImageVolume(g, v));
+        Geometry kg = k.geometry();
+        assertArrayEquals(new int[] {4, 3, 2}, kg.shape());
+        for (int x = 0; x < 2; x++) {
+            for (int y = 0; y < 3; y++) {
+                for (int z = 0; z < 4; z++) {
+                    int a = 3 - z;
+                    int b = 2 - y;
+                    int c = 1 - x;
+                    assertEquals(v[g.index(x, y, z)], k.voxels()[kg.index(a, b, c)]);
+                    assertArrayEquals(g.toWorld(x, y, z), kg.toWorld(a, b, c), 1e-9);
+                }
+            }
+        }
+        LabelVolume l = SyntheticCohort.toKits19(new LabelVolume(g, new byte[24]));
+        assertEquals(kg, l.geometry());
+    }
+}
