@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         SynthCommand.class,
         PipelineCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -136,7 +136,12 @@ public final class RunFolder {
         Path finalPath = new Path(path(relative));
         // hidden (leading "_") so that Spark's partition discovery never reads it as data
         Path tmp = new Path(finalPath.getParent(), "_tmp-" + finalPath.getName() + "-" + UUID.randomUUID());
-        data.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+        try {
+            data.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
         try {
             FileSystem fs = fs();
             if (fs.exists(finalPath) && !fs.delete(finalPath, true)) {
@@ -148,6 +153,14 @@ public final class RunFolder {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("committing table " + relative + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void deleteQuietly(Path p) {
+        try {
+            fs().delete(p, true);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: cleanTemporaries() removes it on the next run
         }
     }
 
