@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         SynthCommand.class,
+        InspectCommand.class,
         PipelineCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,

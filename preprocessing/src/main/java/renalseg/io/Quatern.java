@@ -5,7 +5,7 @@ package renalseg.io;
  * the third axis), as nifti1_io's {@code nifti_mat44_to_quatern} computes them. Spacing is divided out
  * of the columns; the rotation is assumed orthogonal (as it is for every affine we write).
  */
-public record Quatern(double b, double c, double d, double qfac) {
+public record Quatern(double b, double c, double d, double qfac) implements java.io.Serializable {
 
     public static Quatern of(double[][] affine) {
         double[][] r = new double[3][3];

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * (inferior to superior), so the same memory is a C-order [D=nz][H=ny][W=nx] tensor: slices first, which
  * is the NCDHW layout the network takes.
  */
-public record Geometry(int nx, int ny, int nz, double[] spacing, double[][] affine) {
+public record Geometry(int nx, int ny, int nz, double[] spacing, double[][] affine) implements java.io.Serializable {
 
     public Geometry {
         if (nx <= 0 || ny <= 0 || nz <= 0) {

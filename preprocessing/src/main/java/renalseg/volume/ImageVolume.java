@@ -4,7 +4,7 @@ package renalseg.volume;
  * Intensities (HU for CT, after the file's scl_slope/scl_inter) on a grid. The array is shared, not
  * copied: treat it as read-only once the record exists.
  */
-public record ImageVolume(Geometry geometry, float[] voxels) {
+public record ImageVolume(Geometry geometry, float[] voxels) implements java.io.Serializable {
 
     public ImageVolume {
         if (voxels.length != geometry.voxelCount()) {

@@ -4,7 +4,7 @@ package renalseg.volume;
  * A label map on a grid: 0 background, 1 kidney, 2 tumor (KiTS19). Unsigned bytes; the array is
  * shared, not copied: treat it as read-only once the record exists.
  */
-public record LabelVolume(Geometry geometry, byte[] labels) {
+public record LabelVolume(Geometry geometry, byte[] labels) implements java.io.Serializable {
 
     public static final byte BACKGROUND = 0;
     public static final byte KIDNEY = 1;
