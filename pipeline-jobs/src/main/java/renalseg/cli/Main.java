@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         SynthCommand.class,
         InspectCommand.class,
+        EvaluateCommand.class,
+        PostprocessCommand.class,
         PipelineCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,

@@ -1,0 +1,331 @@
+package renalseg.postprocessing.crf;
+
+import java.util.Arrays;
+
+/**
+ * High-dimensional Gaussian filtering on the permutohedral lattice (Adams, Baek and Davis, "Fast
+ * high-dimensional filtering using the permutohedral lattice", Eurographics 2010), as Krähenbühl and
+ * Koltun's dense CRF uses it: for n points with d-dimensional features f (already divided by their
+ * bandwidths) it approximates
+ * <pre>  out_i = sum_j exp(-|f_i - f_j|^2 / 2) in_j</pre>
+ * in O(n (d+1)) per filtering: splat each point onto the d+1 vertices of its enclosing simplex with
+ * barycentric weights, blur the lattice along its d+1 axes with the kernel [1/4, 1/2, 1/4], slice back.
+ *
+ * <p>The lattice is built once per feature set (vertex indices and weights of every point are kept:
+ * (d+1) x 8 bytes per point) and can then filter any number of value channels. Primitive arrays only; the
+ * vertices live in an open-addressing hash table.
+ */
+public final class PermutohedralLattice {
+
+    /** Feature vector of point i, written into {@code out} (length d). */
+    @FunctionalInterface
+    public interface Features {
+        void get(int i, double[] out);
+    }
+
+    private final int d;
+    private final int n;
+    /** [n][d+1]: lattice vertex of each simplex corner of each point. */
+    private final int[] vertexOf;
+    /** [n][d+1]: barycentric weight of each corner. */
+    private final float[] weightOf;
+    /** Number of lattice vertices. */
+    private final int m;
+    /** [d+1][m][2]: the two neighbours of each vertex along each lattice axis, -1 when absent. */
+    private final int[] neighbours;
+
+    private PermutohedralLattice(int d, int n, int[] vertexOf, float[] weightOf, int m, int[] neighbours) {
+        this.d = d;
+        this.n = n;
+        this.vertexOf = vertexOf;
+        this.weightOf = weightOf;
+        this.m = m;
+        this.neighbours = neighbours;
+    }
+
+    public int dimensions() {
+        return d;
+    }
+
+    public int points() {
+        return n;
+    }
+
+    /** Lattice vertices in use (the cost of a blur). */
+    public int vertices() {
+        return m;
+    }
+
+    /** Builds the lattice of {@code n} points with {@code d}-dimensional features. */
+    public static PermutohedralLattice build(int n, int d, Features features) {
+        if (d < 1 || n < 0) {
+            throw new IllegalArgumentException("need d >= 1 and n >= 0, got d=" + d + ", n=" + n);
+        }
+        if ((long) n * (d + 1) > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(n + " points are too many for one lattice");
+        }
+        int d1 = d + 1;
+        // Scale so that the lattice blur approximates a Gaussian of standard deviation 1 in feature units
+        // (Adams et al., section 3.1; the same factors as Krähenbühl's densecrf).
+        double invStd = Math.sqrt(2.0 / 3.0) * d1;
+        double[] scale = new double[d];
+        for (int i = 0; i < d; i++) {
+            scale[i] = invStd / Math.sqrt((i + 1.0) * (i + 2.0));
+        }
+        double[] f = new double[d];
+        double[] elevated = new double[d1];
+        int[] greedy = new int[d1];
+        int[] rank = new int[d1];
+        double[] bary = new double[d + 2];
+        int[] key = new int[d];
+        int[] vertexOf = new int[n * d1];
+        float[] weightOf = new float[n * d1];
+        KeyTable table = new KeyTable(d, Math.max(16, n / 4));
+        double down = 1.0 / d1;
+        for (int p = 0; p < n; p++) {
+            features.get(p, f);
+            // elevate onto the hyperplane sum(x) = 0 of R^{d+1}
+            double sm = 0;
+            for (int i = d; i > 0; i--) {
+                double cf = f[i - 1] * scale[i - 1];
+                elevated[i] = sm - i * cf;
+                sm += cf;
+            }
+            elevated[0] = sm;
+            // nearest remainder-0 lattice point
+            int sum = 0;
+            for (int i = 0; i <= d; i++) {
+                double v = down * elevated[i];
+                double up = Math.ceil(v) * d1;
+                double dn = Math.floor(v) * d1;
+                greedy[i] = (int) (up - elevated[i] < elevated[i] - dn ? up : dn);
+                sum += greedy[i];
+            }
+            sum /= d1;
+            // rank differential to find the permutation between this simplex and the canonical one
+            Arrays.fill(rank, 0);
+            for (int i = 0; i < d; i++) {
+                for (int j = i + 1; j <= d; j++) {
+                    if (elevated[i] - greedy[i] < elevated[j] - greedy[j]) {
+                        rank[i]++;
+                    } else {
+                        rank[j]++;
+                    }
+                }
+            }
+            if (sum > 0) {
+                // sum too large: the point is "above" the hyperplane
+                for (int i = 0; i <= d; i++) {
+                    if (rank[i] >= d1 - sum) {
+                        greedy[i] -= d1;
+                        rank[i] += sum - d1;
+                    } else {
+                        rank[i] += sum;
+                    }
+                }
+            } else if (sum < 0) {
+                for (int i = 0; i <= d; i++) {
+                    if (rank[i] < -sum) {
+                        greedy[i] += d1;
+                        rank[i] += d1 + sum;
+                    } else {
+                        rank[i] += sum;
+                    }
+                }
+            }
+            // barycentric coordinates
+            Arrays.fill(bary, 0);
+            for (int i = 0; i <= d; i++) {
+                double t = (elevated[i] - greedy[i]) * down;
+                bary[d - rank[i]] += t;
+                bary[d + 1 - rank[i]] -= t;
+            }
+            bary[0] += 1.0 + bary[d + 1];
+            // the d+1 simplex corners: greedy + canonical offset of remainder r
+            for (int r = 0; r <= d; r++) {
+                for (int i = 0; i < d; i++) {
+                    key[i] = greedy[i] + (rank[i] <= d - r ? r : r - d1);
+                }
+                vertexOf[p * d1 + r] = table.insert(key);
+                weightOf[p * d1 + r] = (float) bary[r];
+            }
+        }
+        int m = table.size();
+        int[] nb = new int[d1 * m * 2];
+        int[] n1 = new int[d];
+        int[] n2 = new int[d];
+        for (int j = 0; j <= d; j++) {
+            for (int v = 0; v < m; v++) {
+                int base = v * d;
+                for (int k = 0; k < d; k++) {
+                    n1[k] = table.keys[base + k] + 1;
+                    n2[k] = table.keys[base + k] - 1;
+                }
+                if (j < d) {
+                    n1[j] = table.keys[base + j] - d;
+                    n2[j] = table.keys[base + j] + d;
+                }
+                nb[(j * m + v) * 2] = table.find(n1);
+                nb[(j * m + v) * 2 + 1] = table.find(n2);
+            }
+        }
+        return new PermutohedralLattice(d, n, vertexOf, weightOf, m, nb);
+    }
+
+    /**
+     * Filters {@code vd} channels per point: {@code in} and {@code out} are [n][vd] (point-major). The
+     * result approximates sum_j exp(-|f_i - f_j|^2 / 2) in_j up to a constant factor close to 1; callers
+     * that need a weighted mean divide by the filtered ones ({@link #filterOnes()}), as densecrf does.
+     */
+    public void filter(float[] in, float[] out, int vd) {
+        if (in.length != (long) n * vd || out.length != in.length) {
+            throw new IllegalArgumentException("expected " + n + " x " + vd + " values");
+        }
+        int d1 = d + 1;
+        float[] values = new float[m * vd];
+        float[] next = new float[m * vd];
+        // splat
+        for (int p = 0; p < n; p++) {
+            for (int r = 0; r < d1; r++) {
+                int o = vertexOf[p * d1 + r] * vd;
+                float w = weightOf[p * d1 + r];
+                for (int c = 0; c < vd; c++) {
+                    values[o + c] += w * in[p * vd + c];
+                }
+            }
+        }
+        // blur along each of the d+1 lattice axes with [1/4, 1/2, 1/4]
+        for (int j = 0; j < d1; j++) {
+            for (int v = 0; v < m; v++) {
+                int a = neighbours[(j * m + v) * 2];
+                int b = neighbours[(j * m + v) * 2 + 1];
+                int o = v * vd;
+                for (int c = 0; c < vd; c++) {
+                    float va = a < 0 ? 0f : values[a * vd + c];
+                    float vb = b < 0 ? 0f : values[b * vd + c];
+                    next[o + c] = values[o + c] * 0.5f + (va + vb) * 0.25f;
+                }
+            }
+            float[] t = values;
+            values = next;
+            next = t;
+        }
+        // slice; 1 / (1 + 2^-d) compensates the blur's gain at the centre (Adams et al.)
+        float alpha = (float) (1.0 / (1.0 + Math.pow(2, -d)));
+        for (int p = 0; p < n; p++) {
+            for (int c = 0; c < vd; c++) {
+                out[p * vd + c] = 0f;
+            }
+            for (int r = 0; r < d1; r++) {
+                int o = vertexOf[p * d1 + r] * vd;
+                float w = weightOf[p * d1 + r] * alpha;
+                for (int c = 0; c < vd; c++) {
+                    out[p * vd + c] += w * values[o + c];
+                }
+            }
+        }
+    }
+
+    /** The filter applied to a constant 1 at every point: the per-point normalizer. */
+    public float[] filterOnes() {
+        float[] ones = new float[n];
+        Arrays.fill(ones, 1f);
+        float[] out = new float[n];
+        filter(ones, out, 1);
+        return out;
+    }
+
+    /** Open-addressing hash set of integer keys of length d; values are insertion indices. */
+    private static final class KeyTable {
+        private final int d;
+        int[] keys;
+        private int[] slots;
+        private int size;
+
+        KeyTable(int d, int expected) {
+            this.d = d;
+            int cap = Integer.highestOneBit(Math.max(16, expected) * 2);
+            slots = new int[cap];
+            Arrays.fill(slots, -1);
+            keys = new int[Math.max(16, expected) * d];
+        }
+
+        int size() {
+            return size;
+        }
+
+        private static int hash(int[] k, int off, int d) {
+            int h = 0;
+            for (int i = 0; i < d; i++) {
+                h = (h + k[off + i]) * 0x9E3779B1;
+                h ^= h >>> 15;
+            }
+            return h;
+        }
+
+        int insert(int[] key) {
+            if ((size + 1) * 2 > slots.length) {
+                grow();
+            }
+            int mask = slots.length - 1;
+            int s = hash(key, 0, d) & mask;
+            while (true) {
+                int e = slots[s];
+                if (e < 0) {
+                    if ((size + 1) * d > keys.length) {
+                        keys = Arrays.copyOf(keys, Math.max(keys.length * 2, (size + 1) * d));
+                    }
+                    System.arraycopy(key, 0, keys, size * d, d);
+                    slots[s] = size;
+                    return size++;
+                }
+                if (equal(e, key)) {
+                    return e;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+
+        int find(int[] key) {
+            int mask = slots.length - 1;
+            int s = hash(key, 0, d) & mask;
+            while (true) {
+                int e = slots[s];
+                if (e < 0) {
+                    return -1;
+                }
+                if (equal(e, key)) {
+                    return e;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+
+        private boolean equal(int e, int[] key) {
+            int off = e * d;
+            for (int i = 0; i < d; i++) {
+                if (keys[off + i] != key[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void grow() {
+            int[] old = slots;
+            slots = new int[old.length * 2];
+            Arrays.fill(slots, -1);
+            int mask = slots.length - 1;
+            for (int e : old) {
+                if (e < 0) {
+                    continue;
+                }
+                int s = hash(keys, e * d, d) & mask;
+                while (slots[s] >= 0) {
+                    s = (s + 1) & mask;
+                }
+                slots[s] = e;
+            }
+        }
+    }
+}
