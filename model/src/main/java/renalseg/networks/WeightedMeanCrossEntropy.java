@@ -1,0 +1,120 @@
+package renalseg.networks;
+
+import java.util.Arrays;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Class-weighted softmax cross-entropy normalized as PyTorch's {@code CrossEntropyLoss(weight=w)}:
+ * {@code sum_i w[y_i] * (-log p_i[y_i]) / sum_i w[y_i]} over ALL rows it is given (for the 3-D loss
+ * layer: every voxel of every example of the minibatch). The value is already a mean, so the
+ * {@code average} flag is ignored, and the layer ({@link MeanCnn3DLossLayer}) and the network
+ * ({@code miniBatch(false)}) must not divide by the minibatch size again.
+ *
+ * <p>Labels are one-hot rows [rows, classes]; masks [rows, 1] multiply the weights.
+ */
+public class WeightedMeanCrossEntropy implements ILossFunction {
+
+    @JsonProperty("weights")
+    private double[] weights;
+
+    public WeightedMeanCrossEntropy() {
+        this(new double[] {1, 1, 1});
+    }
+
+    public WeightedMeanCrossEntropy(double[] weights) {
+        this.weights = weights.clone();
+    }
+
+    public double[] getWeights() {
+        return weights.clone();
+    }
+
+    /** Per-row weight w[y_i] (times the mask), shape [rows, 1]. */
+    private INDArray rowWeights(INDArray labels, INDArray mask) {
+        if (labels.size(1) != weights.length) {
+            throw new IllegalArgumentException("WeightedMeanCrossEntropy: labels have " + labels.size(1)
+                + " classes, weights " + weights.length);
+        }
+        INDArray w = Nd4j.create(weights, new long[] {weights.length, 1}, labels.dataType());
+        INDArray rows = labels.mmul(w);
+        if (mask != null) {
+            rows.muli(mask.reshape(mask.length(), 1).castTo(rows.dataType()));
+        }
+        return rows;
+    }
+
+    /** log of the activation's output; the numerically stable log-softmax for softmax. */
+    private static INDArray logProbabilities(INDArray preOutput, IActivation act) {
+        if (act instanceof ActivationSoftmax) {
+            INDArray max = preOutput.max(true, 1);
+            INDArray shifted = preOutput.subColumnVector(max);
+            INDArray lse = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
+            return shifted.subiColumnVector(lse);
+        }
+        INDArray p = act.getActivation(preOutput.dup(), true);
+        return Transforms.log(Transforms.max(p, 1e-30, false), false);
+    }
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation act, INDArray mask) {
+        INDArray w = rowWeights(labels, mask);
+        double total = w.sumNumber().doubleValue();
+        INDArray nll = labels.mul(logProbabilities(preOutput, act)).sum(true, 1).negi();
+        INDArray rows = nll.muli(w);
+        return total > 0 ? rows.divi(total) : rows.muli(0);
+    }
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation act, INDArray mask, boolean average) {
+        return computeScoreArray(labels, preOutput, act, mask).sumNumber().doubleValue();
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation act, INDArray mask) {
+        INDArray w = rowWeights(labels, mask);
+        double total = w.sumNumber().doubleValue();
+        double scale = total > 0 ? 1.0 / total : 0.0;
+        if (act instanceof ActivationSoftmax) {
+            // d/dz of -w_y log softmax(z)_y = w_y (p - onehot(y))
+            INDArray p = act.getActivation(preOutput.dup(), true);
+            return p.subi(labels).muliColumnVector(w.muli(scale));
+        }
+        INDArray p = act.getActivation(preOutput.dup(), true);
+        INDArray dLdp = labels.div(Transforms.max(p, 1e-30, true)).negi().muliColumnVector(w.muli(scale));
+        return act.backprop(preOutput.dup(), dLdp).getFirst();
+    }
+
+    @Override
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation act,
+                                                          INDArray mask, boolean average) {
+        return new Pair<>(computeScore(labels, preOutput, act, mask, average),
+            computeGradient(labels, preOutput, act, mask));
+    }
+
+    @Override
+    public String name() {
+        return "WeightedMeanCrossEntropy" + Arrays.toString(weights);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WeightedMeanCrossEntropy l && Arrays.equals(weights, l.weights);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(weights);
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
