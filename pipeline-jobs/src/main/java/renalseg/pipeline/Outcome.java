@@ -17,13 +17,14 @@ public final class Outcome implements Serializable {
 
     public static Outcome ok(List<Row> rows) {
         Outcome o = new Outcome();
-        o.rows = rows;
+        // a plain ArrayList: Kryo cannot rebuild List.of(...)'s immutable classes
+        o.rows = new java.util.ArrayList<>(rows);
         return o;
     }
 
     public static Outcome failed(String caseId, Throwable error) {
         Outcome o = new Outcome();
-        o.rows = List.of();
+        o.rows = new java.util.ArrayList<>();
         o.failure = RowFactory.create(caseId, errorType(error), message(error));
         return o;
     }
