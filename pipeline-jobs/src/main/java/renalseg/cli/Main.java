@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         PostprocessCommand.class,
         PipelineCommand.class,
         DemoCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

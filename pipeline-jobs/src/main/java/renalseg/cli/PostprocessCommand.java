@@ -15,6 +15,7 @@ import renalseg.config.RenalsegConfig;
 import renalseg.io.NiftiHeader;
 import renalseg.io.NiftiReader;
 import renalseg.postprocessing.LabelFileWriter;
+import renalseg.postprocessing.components.ComponentSettings;
 import renalseg.postprocessing.components.Connectivity;
 import renalseg.postprocessing.components.LargestComponents;
 import renalseg.postprocessing.crf.CrfRefiner;
@@ -74,15 +75,17 @@ public final class PostprocessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = RenalsegConfig.load(conf, sets);
-        int n = keep != null ? keep : config.getInt("postprocess.keep-components");
+        Connectivity conn;
+        int n;
+        try {
+            ComponentSettings defaults = ComponentSettings.from(config);
+            conn = connectivity != null ? Connectivity.of(connectivity) : defaults.connectivity();
+            n = keep != null ? keep : defaults.keep();
+        } catch (IllegalArgumentException e) {
+            throw new InputError(e.getMessage());
+        }
         if (n < 0) {
             throw new InputError("--keep must be 0 (keep all) or more, got " + n);
-        }
-        Connectivity conn;
-        try {
-            conn = Connectivity.of(connectivity != null ? connectivity : config.getInt("postprocess.connectivity"));
-        } catch (IllegalArgumentException e) {
-            throw new InputError("--connectivity: " + e.getMessage());
         }
         if (!crf && (image != null || !probabilities.isEmpty())) {
             throw new InputError("--probabilities and --image are only used with --crf");

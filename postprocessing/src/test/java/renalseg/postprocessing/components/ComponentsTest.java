@@ -210,6 +210,17 @@ class ComponentsTest {
     }
 
     @Test
+    void settingsFromConfiguration() {
+        ComponentSettings d = ComponentSettings.from(renalseg.config.RenalsegConfig.load(null, java.util.List.of()));
+        assertEquals(new ComponentSettings(Connectivity.EIGHTEEN, 2), d);
+        ComponentSettings s = ComponentSettings.from(renalseg.config.RenalsegConfig.load(null,
+            java.util.List.of("postprocess.connectivity=26", "postprocess.keep-components=1")));
+        assertEquals(new ComponentSettings(Connectivity.TWENTY_SIX, 1), s);
+        assertThrows(IllegalArgumentException.class, () -> ComponentSettings.from(renalseg.config.RenalsegConfig.load(
+            null, java.util.List.of("postprocess.connectivity=8"))));
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> Connectivity.of(8));
         assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,436 @@
+package renalseg.report;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The report's HTML: one self-contained page (inline CSS and scripts, images beside it by relative name)
+ * that any browser shows offline.
+ */
+final class ReportPage {
+
+    /** The seed paper's reported results, for orientation only (different data, different protocol). */
+    static final Map<String, Double> PAPER_DICE = Map.of(Cohort.KIDNEY, 0.931, Cohort.TUMOR, 0.802);
+    /** The paper's mean surface distances in pixels (its kidney and tumor values, in that order). */
+    static final Map<String, Double> PAPER_ASSD_VOX = Map.of(Cohort.KIDNEY, 4.24, Cohort.TUMOR, 2.65);
+
+    /** Settings whose values are never shown, whatever the run's config.conf holds. */
+    private static final Pattern SECRET = Pattern.compile(
+        "(?i)^(\\s*\"?[^=:]*(secret|password|passwd|token|credential|access[._-]?key|session[._-]?key)[^=:]*\"?\\s*[=:]\\s*).*$");
+
+    /** A figure of one example case: image file name, or why there is none. */
+    record Example(String label, Cohort.Patient patient, String image, String error) {
+    }
+
+    /** A chart file and its caption. */
+    record Figure(String image, String alt, String caption) {
+    }
+
+    private final StringBuilder h = new StringBuilder(64 * 1024);
+
+    static String render(StudyData data, Cohort cohort, List<Figure> charts, List<Figure> training,
+                         List<Example> examples, ReportSettings settings, ZonedDateTime generated) {
+        return new ReportPage().page(data, cohort, charts, training, examples, settings, generated);
+    }
+
+    private String page(StudyData data, Cohort cohort, List<Figure> charts, List<Figure> training,
+                        List<Example> examples, ReportSettings settings, ZonedDateTime generated) {
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .append("<title>renalseg study report: ").append(esc(data.runName())).append("</title>\n<style>\n")
+            .append(CSS).append("</style>\n</head>\n<body>\n");
+        header(data, cohort, generated);
+        h.append("<main>\n");
+        summary(cohort);
+        h.append("<section id=\"plots\"><h2>Distributions and agreement</h2>\n<div class=\"grid\">\n");
+        charts.forEach(this::figure);
+        h.append("</div>\n</section>\n");
+        examples(examples, settings);
+        patients(cohort);
+        h.append("<section id=\"training\"><h2>Training</h2>\n");
+        if (data.history().isEmpty()) {
+            h.append("<p class=\"muted\">The run has no training history (the train stage did not run here).</p>\n");
+        } else {
+            h.append("<p class=\"muted\">").append(data.history().size()).append(" logged iterations, ")
+                .append(data.history().stream().mapToLong(HistoryRow::round).distinct().count())
+                .append(" parameter-averaging round(s).</p>\n");
+        }
+        h.append("<div class=\"grid\">\n");
+        training.forEach(this::figure);
+        h.append("</div>\n</section>\n");
+        stages(data);
+        failures(data);
+        config(data);
+        h.append("</main>\n<footer>renalseg study report, generated ")
+            .append(esc(generated.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)))
+            .append(". Metrics as defined in METRICS.md (Dice; mean symmetric surface distance ASSD; HD95; ")
+            .append("surface Dice at the configured tolerance).</footer>\n");
+        h.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private void header(StudyData data, Cohort cohort, ZonedDateTime generated) {
+        long failedCases = data.failures().stream().map(FailureRow::caseId).distinct().count();
+        h.append("<header>\n<div class=\"wrap\">\n<h1>Kidney and kidney tumor segmentation: study report</h1>\n")
+            .append("<div class=\"meta\">Run <b>").append(esc(data.runName())).append("</b> &middot; ")
+            .append(cohort.patients.size()).append(" evaluated case(s) &middot; ")
+            .append(failedCases).append(" case(s) with failures &middot; generated ")
+            .append(esc(generated.withZoneSameInstant(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))))
+            .append("</div>\n<nav><a href=\"#summary\">Summary</a><a href=\"#plots\">Plots</a>")
+            .append("<a href=\"#examples\">Example cases</a><a href=\"#patients\">Per patient</a>")
+            .append("<a href=\"#training\">Training</a><a href=\"#stages\">Stages</a>")
+            .append("<a href=\"#failures\">Failures</a><a href=\"#config\">Configuration</a></nav>\n</div>\n</header>\n");
+    }
+
+    private void summary(Cohort cohort) {
+        h.append("<section id=\"summary\"><h2>Cohort summary</h2>\n");
+        Cohort.Detection d = cohort.detection();
+        h.append("<div class=\"cards\">\n");
+        card("Patients evaluated", Integer.toString(cohort.patients.size()), "");
+        card("Kidney Dice (mean)", num(mean(cohort, Cohort.KIDNEY), 3), "seed paper 0.931");
+        card("Tumor Dice (mean)", num(mean(cohort, Cohort.TUMOR), 3), "seed paper 0.802");
+        card("Tumor detection sensitivity", pct(d.sensitivity()),
+            d.tp() + " of " + (d.tp() + d.fn()) + " tumors detected");
+        card("Tumor detection specificity", pct(d.specificity()),
+            d.tn() + " of " + (d.tn() + d.fp()) + " tumor-free cases without false positive");
+        h.append("</div>\n");
+        h.append("<table class=\"data summary\">\n<thead><tr><th>Region</th><th>Metric</th><th>n</th><th>Mean</th>")
+            .append("<th>SD</th><th>Median</th><th>Range</th><th>Seed paper</th></tr></thead>\n<tbody>\n");
+        String last = "";
+        boolean computed = false;
+        for (Cohort.Line l : cohort.lines()) {
+            Cohort.MetricDef m = l.metric();
+            int dp = m.decimals();
+            Stats s = l.stats();
+            String paper = "";
+            if (m.column().equals("dice") && PAPER_DICE.containsKey(l.region())) {
+                paper = num(PAPER_DICE.get(l.region()), 3);
+            } else if (m.column().equals("assd_vox") && PAPER_ASSD_VOX.containsKey(l.region())) {
+                paper = num(PAPER_ASSD_VOX.get(l.region()), 2);
+            }
+            computed |= !l.fromSummaryTable();
+            boolean first = !l.region().equals(last);
+            h.append(first ? "<tr class=\"group\">" : "<tr>")
+                .append("<td>").append(first ? esc(regionLabel(l.region())) : "").append("</td>")
+                .append("<td>").append(esc(m.label())).append(l.fromSummaryTable() ? "" : "<sup>*</sup>").append("</td>")
+                .append("<td class=\"n\">").append(s.n()).append("</td>")
+                .append("<td class=\"n\"><b>").append(num(s.mean(), dp)).append("</b></td>")
+                .append("<td class=\"n\">").append(num(s.sd(), dp)).append("</td>")
+                .append("<td class=\"n\">").append(num(s.median(), dp)).append("</td>")
+                .append("<td class=\"n\">").append(s.n() == 0 ? "&ndash;" : num(s.min(), dp) + " &ndash; " + num(s.max(), dp))
+                .append("</td><td class=\"n paper\">").append(paper).append("</td></tr>\n");
+            last = l.region();
+        }
+        h.append("</tbody>\n</table>\n<p class=\"note\">Distances are over the cases where both masks are non-empty. ")
+            .append("Seed-paper values (kidney Dice 0.931, tumor Dice 0.802; mean surface distance 4.24 and 2.65 ")
+            .append("pixels) are given for orientation only: they come from another cohort and protocol.");
+        if (computed) {
+            h.append(" <sup>*</sup> computed here from the metrics table (the summary table has no such row).");
+        }
+        h.append("</p>\n</section>\n");
+    }
+
+    private static double mean(Cohort c, String region) {
+        return c.lines().stream().filter(l -> l.region().equals(region) && l.metric().column().equals("dice"))
+            .map(l -> l.stats().mean()).findFirst().orElse(Double.NaN);
+    }
+
+    private void card(String title, String value, String sub) {
+        h.append("<div class=\"card\"><div class=\"ct\">").append(esc(title)).append("</div><div class=\"cv\">")
+            .append(value).append("</div><div class=\"cs\">").append(esc(sub)).append("</div></div>\n");
+    }
+
+    private void figure(Figure f) {
+        h.append("<figure><img src=\"").append(esc(f.image())).append("\" alt=\"").append(esc(f.alt()))
+            .append("\" width=\"").append(Charts.WIDTH).append("\" height=\"").append(Charts.HEIGHT)
+            .append("\"><figcaption>").append(esc(f.caption())).append("</figcaption></figure>\n");
+    }
+
+    private void examples(List<Example> examples, ReportSettings s) {
+        h.append("<section id=\"examples\"><h2>Example cases: best, median and worst tumor Dice</h2>\n");
+        if (examples.isEmpty()) {
+            h.append("<p class=\"muted\">No evaluated case has a tumor in its reference segmentation.</p>\n");
+        }
+        h.append("<p class=\"note\">Slices through the largest cross-section of the reference tumor, CT in a ")
+            .append(String.format(Locale.ROOT, "W%.0f/L%.0f HU", s.windowWidth(), s.windowLevel()))
+            .append(" window, radiological convention (patient's right on the left). <span class=\"sw\" style=\"background:")
+            .append(hex(SliceOverlay.TRUTH)).append("\"></span> reference, <span class=\"sw\" style=\"background:")
+            .append(hex(SliceOverlay.PREDICTION)).append("\"></span> prediction; tumor solid (the reference as a wider band), kidney dotted.</p>\n");
+        for (Example e : examples) {
+            Cohort.Patient p = e.patient();
+            h.append("<div class=\"example\"><h3>").append(esc(e.label())).append(": ").append(esc(p.caseId()))
+                .append("</h3>\n<p class=\"muted\">");
+            p.region(Cohort.TUMOR).ifPresent(r -> h.append("tumor Dice <b>").append(num(r.dice(), 3))
+                .append("</b>, ASSD ").append(num(Cohort.orNaN(r.assdMm()), 2)).append(" mm, volume ")
+                .append(num(r.predMl(), 1)).append(" ml predicted / ").append(num(r.truthMl(), 1)).append(" ml reference"));
+            p.region(Cohort.KIDNEY).ifPresent(r -> h.append("; kidney Dice ").append(num(r.dice(), 3)));
+            h.append("</p>\n");
+            if (e.image() != null) {
+                h.append("<img class=\"overlay\" src=\"").append(esc(e.image())).append("\" alt=\"")
+                    .append(esc(e.label() + " case " + p.caseId() + ": axial, coronal and sagittal slices"))
+                    .append("\">\n");
+            } else {
+                h.append("<p class=\"warn\">Slices not shown: ").append(esc(e.error())).append("</p>\n");
+            }
+            h.append("</div>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private void patients(Cohort cohort) {
+        h.append("<section id=\"patients\"><h2>Per patient</h2>\n<p class=\"note\">Click a column header to sort. ")
+            .append("Detection: TP tumor found, FN tumor missed, FP tumor predicted in a tumor-free case, TN none.</p>\n")
+            .append("<div class=\"scroll\"><table class=\"data sortable\" id=\"patient-table\">\n<thead><tr>")
+            .append("<th data-type=\"text\">Case</th><th>Dice kidney</th><th>Dice tumor</th><th>Dice kidney+tumor</th>")
+            .append("<th>Kidney ml pred.</th><th>Kidney ml ref.</th><th>Tumor ml pred.</th><th>Tumor ml ref.</th>")
+            .append("<th>Tumor ASSD mm</th><th data-type=\"text\">Detection</th></tr></thead>\n<tbody>\n");
+        for (Cohort.Patient p : cohort.patients) {
+            Optional<MetricRow> k = p.region(Cohort.KIDNEY);
+            Optional<MetricRow> t = p.region(Cohort.TUMOR);
+            Optional<MetricRow> b = p.region(Cohort.BOTH);
+            h.append("<tr><td>").append(esc(p.caseId())).append("</td>");
+            diceCell(k);
+            diceCell(t);
+            diceCell(b);
+            cell(k.map(MetricRow::predMl), 1);
+            cell(k.map(MetricRow::truthMl), 1);
+            cell(t.map(MetricRow::predMl), 1);
+            cell(t.map(MetricRow::truthMl), 1);
+            cell(t.map(MetricRow::assdMm), 2);
+            String det = p.detection().orElse("");
+            h.append("<td class=\"det ").append(det.toLowerCase(Locale.ROOT)).append("\">").append(det).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table></div>\n</section>\n");
+    }
+
+    private void diceCell(Optional<MetricRow> r) {
+        if (r.isEmpty()) {
+            h.append("<td class=\"n\"></td>");
+            return;
+        }
+        double d = r.get().dice();
+        h.append("<td class=\"n").append(d < 0.5 ? " low" : "").append("\" data-v=\"").append(raw(d)).append("\">")
+            .append(num(d, 3)).append("</td>");
+    }
+
+    private void cell(Optional<Double> v, int dp) {
+        if (v.isEmpty() || !Double.isFinite(v.get())) {
+            h.append("<td class=\"n\">&ndash;</td>");
+            return;
+        }
+        h.append("<td class=\"n\" data-v=\"").append(raw(v.get())).append("\">").append(num(v.get(), dp)).append("</td>");
+    }
+
+    private void stages(StudyData data) {
+        h.append("<section id=\"stages\"><h2>Stages</h2>\n");
+        if (data.stages().isEmpty()) {
+            h.append("<p class=\"muted\">No stage timings recorded.</p>\n</section>\n");
+            return;
+        }
+        h.append("<table class=\"data\">\n<thead><tr><th>Stage</th><th>Started (UTC)</th><th>Duration</th>")
+            .append("<th>Cases ok</th><th>Cases failed</th></tr></thead>\n<tbody>\n");
+        double total = 0;
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+        for (StageRow s : data.stages()) {
+            total += s.seconds();
+            h.append("<tr><td>").append(esc(s.stage())).append("</td><td>")
+                .append(s.startedAt() == null ? "" : f.format(s.startedAt())).append("</td><td class=\"n\">")
+                .append(duration(s.seconds())).append("</td><td class=\"n\">").append(s.casesOk())
+                .append("</td><td class=\"n").append(s.casesFailed() > 0 ? " low" : "").append("\">")
+                .append(s.casesFailed()).append("</td></tr>\n");
+        }
+        h.append("<tr class=\"total\"><td>total</td><td></td><td class=\"n\">").append(duration(total))
+            .append("</td><td></td><td></td></tr>\n</tbody>\n</table>\n</section>\n");
+    }
+
+    private void failures(StudyData data) {
+        h.append("<section id=\"failures\"><h2>Failures</h2>\n");
+        if (data.failures().isEmpty()) {
+            h.append("<p class=\"ok\">No case failed in any stage.</p>\n</section>\n");
+            return;
+        }
+        h.append("<table class=\"data\">\n<thead><tr><th>Case</th><th>Stage</th><th>Error</th><th>Message</th>")
+            .append("</tr></thead>\n<tbody>\n");
+        for (FailureRow f : data.failures()) {
+            h.append("<tr><td>").append(esc(f.caseId())).append("</td><td>").append(esc(f.stage())).append("</td><td>")
+                .append(esc(f.errorType())).append("</td><td class=\"msg\">").append(esc(f.message())).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private void config(StudyData data) {
+        h.append("<section id=\"config\"><h2>Configuration</h2>\n");
+        if (data.configText() == null) {
+            h.append("<p class=\"muted\">The run folder has no config.conf.</p>\n</section>\n");
+            return;
+        }
+        h.append("<p class=\"note\">The effective configuration of the run (config.conf; secrets redacted).</p>\n")
+            .append("<pre class=\"config\">").append(esc(redact(data.configText()))).append("</pre>\n</section>\n");
+    }
+
+    /** Hides values of settings that look like credentials (the pipeline redacts too; this is a second guard). */
+    static String redact(String config) {
+        StringBuilder out = new StringBuilder();
+        for (String line : config.split("\n", -1)) {
+            var m = SECRET.matcher(line);
+            out.append(m.matches() ? m.group(1) + "\"<redacted>\"" : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    static String regionLabel(String region) {
+        return switch (region) {
+            case Cohort.KIDNEY -> "Kidney";
+            case Cohort.TUMOR -> "Tumor";
+            case Cohort.BOTH -> "Kidney + tumor";
+            default -> region;
+        };
+    }
+
+    static String num(double v, int dp) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + dp + "f", v) : "&ndash;";
+    }
+
+    private static String raw(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "";
+    }
+
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "&ndash;";
+    }
+
+    static String duration(double s) {
+        if (s < 60) {
+            return String.format(Locale.ROOT, "%.1f s", s);
+        }
+        long t = Math.round(s);
+        return t < 3600 ? String.format(Locale.ROOT, "%d min %02d s", t / 60, t % 60)
+            : String.format(Locale.ROOT, "%d h %02d min", t / 3600, (t % 3600) / 60);
+    }
+
+    private static String hex(java.awt.Color c) {
+        return String.format(Locale.ROOT, "#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+        :root { --ink:#1d2733; --muted:#5d6b7a; --line:#d9dee4; --head:#17324d; --accent:#2e6eb4; --bg:#f5f7f9; }
+        * { box-sizing: border-box; }
+        body { margin:0; font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
+               color:var(--ink); background:var(--bg); font-size:14px; line-height:1.45; }
+        header { background:var(--head); color:#fff; padding:18px 0 0; }
+        .wrap, main { max-width:1220px; margin:0 auto; padding:0 20px; }
+        h1 { font-size:22px; margin:0 0 4px; font-weight:600; }
+        .meta { color:#c6d3e0; font-size:13px; }
+        nav { margin-top:12px; display:flex; flex-wrap:wrap; gap:2px; }
+        nav a { color:#dfe8f1; text-decoration:none; padding:7px 12px 8px; font-size:13px; border-radius:4px 4px 0 0; }
+        nav a:hover { background:rgba(255,255,255,.12); }
+        section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 20px 18px; margin:18px 0; }
+        h2 { font-size:17px; margin:0 0 10px; color:var(--head); border-bottom:2px solid var(--accent); padding-bottom:4px; }
+        h3 { font-size:15px; margin:14px 0 2px; }
+        .cards { display:grid; grid-template-columns:repeat(5, 1fr); gap:10px; margin:4px 0 14px; }
+        .card { border:1px solid var(--line); border-left:4px solid var(--accent); border-radius:4px; padding:8px 12px; background:#fbfcfd; }
+        .ct { font-size:12px; color:var(--muted); }
+        .cv { font-size:24px; font-weight:600; font-variant-numeric: tabular-nums; }
+        .cs { font-size:11.5px; color:var(--muted); }
+        table.data { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums; font-size:13px; }
+        table.data th { text-align:left; font-weight:600; background:#eef2f6; border-bottom:2px solid #c9d2dc; padding:6px 8px; white-space:nowrap; }
+        table.data td { padding:4px 8px; border-bottom:1px solid #edf0f3; vertical-align:top; }
+        table.data tbody tr:nth-child(even) { background:#fafbfc; }
+        table.summary tr.group td { border-top:2px solid #d5dce3; }
+        td.n, th.n { text-align:right; }
+        td.paper { color:var(--accent); }
+        td.low { color:#b3261e; font-weight:600; }
+        td.det.fn, td.det.fp { color:#b3261e; font-weight:600; }
+        td.det.tp { color:#1e7b34; }
+        td.msg { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size:12px; }
+        tr.total td { font-weight:600; border-top:2px solid #c9d2dc; }
+        table.sortable th { cursor:pointer; user-select:none; }
+        table.sortable th::after { content:" \\2195"; color:#9aa7b4; font-size:11px; }
+        table.sortable th.asc::after { content:" \\25B2"; color:var(--accent); }
+        table.sortable th.desc::after { content:" \\25BC"; color:var(--accent); }
+        .scroll { max-height:560px; overflow:auto; border:1px solid var(--line); }
+        .scroll thead th { position:sticky; top:0; }
+        .grid { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:14px; }
+        figure { margin:0; border:1px solid var(--line); border-radius:4px; padding:6px; background:#fff; }
+        figure img { width:100%; height:auto; display:block; }
+        figcaption { font-size:12px; color:var(--muted); padding:4px 2px 0; }
+        img.overlay { max-width:100%; height:auto; border-radius:4px; display:block; }
+        .example { margin-bottom:10px; }
+        .note, .muted { color:var(--muted); font-size:12.5px; }
+        .ok { color:#1e7b34; }
+        .warn { color:#b3261e; }
+        .sw { display:inline-block; width:22px; height:4px; vertical-align:middle; margin:0 3px 0 6px; border-radius:2px; }
+        pre.config { background:#f4f6f8; border:1px solid var(--line); padding:10px 12px; max-height:420px; overflow:auto;
+                     font-size:12px; line-height:1.35; }
+        footer { max-width:1220px; margin:0 auto; padding:6px 20px 28px; color:var(--muted); font-size:12px; }
+        @media print { body { background:#fff; } section { break-inside:avoid; border:none; } nav { display:none; } .scroll { max-height:none; } }
+        """;
+
+    /** Table sorting on header click; a marker of how many images loaded (read by the browser test). */
+    private static final String SCRIPT = """
+        (function () {
+          document.querySelectorAll('table.sortable').forEach(function (table) {
+            var heads = table.tHead.rows[0].cells;
+            Array.prototype.forEach.call(heads, function (th, col) {
+              th.addEventListener('click', function () {
+                var asc = !th.classList.contains('asc');
+                Array.prototype.forEach.call(heads, function (o) { o.classList.remove('asc', 'desc'); });
+                th.classList.add(asc ? 'asc' : 'desc');
+                var text = th.getAttribute('data-type') === 'text';
+                var body = table.tBodies[0];
+                var rows = Array.prototype.slice.call(body.rows);
+                function key(r) {
+                  var c = r.cells[col];
+                  if (text) { return c.textContent.trim(); }
+                  var v = c.getAttribute('data-v');
+                  return v === null || v === '' ? null : parseFloat(v);
+                }
+                rows.sort(function (a, b) {
+                  var x = key(a), y = key(b);
+                  if (x === null && y === null) { return 0; }
+                  if (x === null) { return 1; }
+                  if (y === null) { return -1; }
+                  var d = text ? x.localeCompare(y) : x - y;
+                  return asc ? d : -d;
+                });
+                rows.forEach(function (r) { body.appendChild(r); });
+              });
+            });
+          });
+          window.addEventListener('load', function () {
+            var imgs = document.images, ok = 0;
+            for (var i = 0; i < imgs.length; i++) {
+              if (imgs[i].complete && imgs[i].naturalWidth > 0) { ok++; }
+            }
+            document.documentElement.setAttribute('data-images-total', String(imgs.length));
+            document.documentElement.setAttribute('data-images-loaded', String(ok));
+          });
+        })();
+        """;
+}

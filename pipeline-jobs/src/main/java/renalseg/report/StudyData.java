@@ -1,0 +1,20 @@
+package renalseg.report;
+
+import java.util.List;
+
+/**
+ * Everything the report shows from a run folder, as plain records (read by {@link RunTables}, or built by
+ * hand in tests). Missing tables are empty lists; {@code configText} is null when the run has none.
+ */
+public record StudyData(String runName, List<MetricRow> metrics, List<SummaryRow> summary, List<HistoryRow> history,
+                        List<FailureRow> failures, List<StageRow> stages, List<CaseFiles> cases, String configText) {
+
+    public StudyData {
+        metrics = List.copyOf(metrics);
+        summary = List.copyOf(summary);
+        history = List.copyOf(history);
+        failures = List.copyOf(failures);
+        stages = List.copyOf(stages);
+        cases = List.copyOf(cases);
+    }
+}
