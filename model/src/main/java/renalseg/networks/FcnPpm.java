@@ -180,7 +180,7 @@ public final class FcnPpm {
                 .kernelSize(k, k, k).stride(1, 1, 1).dilation(dilation, dilation, dilation)
                 .convolutionMode(ConvolutionMode.Same).dataFormat(Convolution3D.DataFormat.NCDHW)
                 .nIn(cin).nOut(cout).hasBias(true).activation(a);
-            g.addLayer(name, new DilatedConvolution3D(b), in);
+            g.addLayer(name, k == 1 ? new PointwiseConvolution3D(b) : new DilatedConvolution3D(b), in);
         }
 
         private void deconv(String name, String in, int cin, int cout, int k) {

@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
         PipelineCommand.class,
         DemoCommand.class,
         ReportCommand.class,
+        ModelInfoCommand.class,
+        TrainCommand.class,
+        SegmentCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -1,0 +1,85 @@
+package renalseg.training;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import renalseg.augment.AugmentSettings;
+import renalseg.config.RenalsegConfig;
+import renalseg.inferers.InferSettings;
+import renalseg.inferers.SlidingWindowInferer;
+import renalseg.networks.ModelSpec;
+import renalseg.roi.CasePreprocessor;
+import renalseg.roi.KidneyRoi;
+import renalseg.roi.LabelRoiSource;
+import renalseg.roi.RoiSettings;
+import renalseg.synth.Phantom;
+import renalseg.synth.PhantomGenerator;
+import renalseg.synth.PhantomSize;
+import renalseg.transforms.MeanAccumulator;
+import renalseg.transforms.PreprocessSettings;
+
+/**
+ * Learning is real: the small configuration trained on synthetic phantoms segments held-out phantoms.
+ * The CI version trains briefly (system properties renalseg.learning.* lengthen it; the long run and its
+ * timings are in the model report) and asserts what that budget reliably reaches.
+ */
+class SyntheticLearningTest {
+
+    static int prop(String k, int d) {
+        return Integer.getInteger("renalseg.learning." + k, d);
+    }
+
+    @Test
+    void smallModelLearnsSyntheticKidneysAndTumors() {
+        int trainCases = prop("train-cases", 6);
+        int testCases = prop("test-cases", 2);
+        int iterations = prop("iterations", 40);
+        double lr = Double.parseDouble(System.getProperty("renalseg.learning.lr", "0.05"));
+        List<String> sets = new ArrayList<>(List.of("model.preset=small", "roi.in-plane=64", "roi.slice-margin=2",
+            "train.batch-size=4", "train.learning-rate=" + lr, "train.lr-decay-epochs=[]",
+            "train.iterations-per-epoch=" + iterations, "train.epochs=1", "train.log-every=5"));
+        Config c = RenalsegConfig.load(null, sets);
+        ModelSpec spec = ModelSpec.load("small");
+        PreprocessSettings pre = PreprocessSettings.from(c);
+        RoiSettings roiSettings = RoiSettings.from(c);
+        CasePreprocessor prep = new CasePreprocessor(pre, roiSettings, new LabelRoiSource(roiSettings));
+        List<KidneyRoi> train = new ArrayList<>();
+        List<KidneyRoi> test = new ArrayList<>();
+        for (int i = 0; i < trainCases + testCases; i++) {
+            Phantom p = PhantomGenerator.generate(42, i, PhantomSize.SMALL);
+            (i < trainCases ? train : test).addAll(prep.prepare(p.caseId(), p.image(), p.labels()).rois());
+        }
+        MeanAccumulator acc = MeanAccumulator.EMPTY;
+        for (KidneyRoi r : train) {
+            acc = acc.add(r.voxels());
+        }
+        double mean = acc.mean();
+        float pad = pre.window().scale(roiSettings.padHu());
+        TrainSettings ts = TrainSettings.from(c);
+        Trainer t = Trainer.start(spec, ts, mean);
+        RoiSampleBatches batches = new RoiSampleBatches(train, AugmentSettings.from(c), mean, pad, ts.batchSize(),
+            spec.classes(), ts.nd4jDataType(), 0);
+        long t0 = System.nanoTime();
+        t.fit(batches, iterations, row -> System.out.println("history " + row));
+        double trainS = (System.nanoTime() - t0) / 1e9;
+        SlidingWindowInferer inf = new SlidingWindowInferer(t.network(), spec.input(), spec.classes(),
+            new InferSettings(new double[] {0.0, 0.0, 0.0}, renalseg.postprocessing.voting.VotingMode.MAJORITY, false));
+        long t1 = System.nanoTime();
+        RoiDice dice = RoiDice.evaluate(inf, test, mean, pad);
+        System.out.printf("learning: %d iterations x batch %d in %.1f s; held-out %s in %.1f s%n", iterations,
+            ts.batchSize(), trainS, dice, (System.nanoTime() - t1) / 1e9);
+        List<HistoryRow> h = t.history();
+        double first = (h.get(0).loss() + h.get(1).loss()) / 2;
+        int n = h.size();
+        double last = (h.get(n - 1).loss() + h.get(n - 2).loss() + h.get(n - 3).loss()) / 3;
+        assertTrue(last < 0.8 * first, "loss fell from " + first + " to " + last);
+        // Measured for this budget (40 x 4 samples, lr 0.05, ~70 s at load 12 on 2 cores): held-out kidney
+        // Dice 0.51, tumor 0 (tumors come later: see the model report for the long run). Thresholds with margin.
+        double kidneyMin = Double.parseDouble(System.getProperty("renalseg.learning.kidney-min", "0.3"));
+        double tumorMin = Double.parseDouble(System.getProperty("renalseg.learning.tumor-min", "0.0"));
+        assertTrue(dice.kidney() > kidneyMin && dice.tumor() >= tumorMin, "held-out " + dice);
+    }
+}

@@ -1,0 +1,209 @@
+package renalseg.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import renalseg.augment.AugmentSettings;
+import renalseg.cohort.CaseReader;
+import renalseg.cohort.CaseRef;
+import renalseg.cohort.Cohort;
+import renalseg.cohort.CohortSettings;
+import renalseg.config.RenalsegConfig;
+import renalseg.inferers.InferSettings;
+import renalseg.inferers.SlidingWindowInferer;
+import renalseg.networks.ModelSpec;
+import renalseg.roi.CasePreprocessor;
+import renalseg.roi.KidneyRoi;
+import renalseg.roi.LabelRoiSource;
+import renalseg.roi.RoiSettings;
+import renalseg.training.HistoryRow;
+import renalseg.training.RoiDice;
+import renalseg.training.RoiSampleBatches;
+import renalseg.training.TrainSettings;
+import renalseg.training.Trainer;
+import renalseg.transforms.MeanAccumulator;
+import renalseg.transforms.PreprocessSettings;
+import renalseg.util.InputError;
+import renalseg.util.Progress;
+
+/**
+ * Trains the network in this JVM on a labelled cohort: cases split into training and held-out test cases
+ * (split section), kidney ROIs from the labels, augmented samples drawn on the fly, checkpoints every
+ * train.checkpoint-every iterations, history as JSON lines on stdout and out/history.csv, and at the end
+ * the pooled Dice of the held-out ROIs.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train the 3D FCN-PPM in one JVM on a labelled cohort (KiTS19/KiTS21 layout or manifest).",
+        "Writes <out>/checkpoints/iter_NNNNNNNN.zip and last.zip, <out>/history.csv; stdout: history rows and",
+        "a final JSON line with the held-out Dice (kidney = label 1, tumor = label 2)."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--cohort", description = "Cohort folder or manifest (any Hadoop URI); required unless --resume.")
+    String cohort;
+
+    @Option(names = "--model", description = "paper | small | FILE (default: model.preset of the configuration).")
+    String model;
+
+    @Option(names = "--out", required = true, description = "Output folder for checkpoints and history.")
+    Path out;
+
+    @Option(names = "--config", description = "Configuration file (HOCON) over conf/defaults.conf.")
+    Path config;
+
+    @Option(names = "--set", description = "key=value configuration override (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--iterations", description = "Stop after this many iterations in this run (default: to the end).")
+    Long iterations;
+
+    @Option(names = "--resume", description = "Checkpoint to continue from (its model and train settings are used).")
+    Path resume;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> all = new ArrayList<>(sets);
+        if (cohort != null) {
+            all.add("cohort.uri=\"" + cohort.replace("\"", "\\\"") + "\"");
+        }
+        if (model != null) {
+            all.add("model.preset=\"" + model + "\"");
+        }
+        Config c = RenalsegConfig.load(config, all);
+        if (c.getIsNull("cohort.uri")) {
+            throw new InputError("train: give --cohort DIR (or cohort.uri in the configuration)");
+        }
+        Trainer trainer = resume != null ? Trainer.resume(resume) : null;
+        ModelSpec spec = trainer != null ? trainer.spec() : ModelSpec.load(c.getString("model.preset"));
+        TrainSettings ts = trainer != null ? trainer.settings() : TrainSettings.from(c);
+        PreprocessSettings pre = PreprocessSettings.from(c);
+        RoiSettings roiSettings = RoiSettings.from(c);
+
+        CohortSettings cs = CohortSettings.from(c);
+        Configuration hadoop = new Configuration();
+        List<CaseRef> cases = Cohort.list(cs, hadoop).stream().filter(CaseRef::labelled).toList();
+        if (cases.isEmpty()) {
+            throw new InputError("train: no labelled cases in " + cs.uri());
+        }
+        List<CaseRef> shuffled = new ArrayList<>(cases);
+        shuffled.sort((a, b) -> a.caseId().compareTo(b.caseId()));
+        Collections.shuffle(shuffled, new Random(c.getLong("split.seed")));
+        int nTest = testCount(shuffled.size(), c.getInt("split.test-cases"), c.getDouble("split.test-fraction"));
+        List<CaseRef> test = shuffled.subList(0, nTest);
+        List<CaseRef> train = shuffled.subList(nTest, shuffled.size());
+        System.err.printf("train: %d training cases, %d held out%n", train.size(), test.size());
+
+        CaseReader reader = new CaseReader(cs, hadoop);
+        CasePreprocessor prep = new CasePreprocessor(pre, roiSettings, new LabelRoiSource(roiSettings));
+        List<KidneyRoi> trainRois = rois(train, reader, prep, "train: reading training cases");
+        List<KidneyRoi> testRois = rois(test, reader, prep, "train: reading held-out cases");
+        if (trainRois.isEmpty()) {
+            throw new InputError("train: no kidney ROIs in the training cases");
+        }
+        double mean;
+        if (trainer != null) {
+            mean = trainer.normalizationMean();
+        } else {
+            MeanAccumulator acc = MeanAccumulator.EMPTY;
+            for (KidneyRoi r : trainRois) {
+                acc = acc.add(r.voxels());
+            }
+            mean = acc.mean();
+            trainer = Trainer.start(spec, ts, mean);
+        }
+        float pad = pre.window().scale(roiSettings.padHu());
+        // crop size = the model's input (from the checkpoint when resuming)
+        AugmentSettings aug = AugmentSettings.from(c);
+        aug = new AugmentSettings(aug.samples(), aug.seed(), aug.flipAxes(), aug.flipProbability(), aug.pTumor(),
+            aug.pKidney(), aug.maxCandidates(), spec.input()[0], spec.input()[1], spec.input()[2]);
+        RoiSampleBatches batches = new RoiSampleBatches(trainRois, aug, mean, pad, ts.batchSize(), spec.classes(),
+            ts.nd4jDataType(), trainer.position().samplesSeen());
+
+        Files.createDirectories(out.resolve("checkpoints"));
+        ObjectMapper json = new ObjectMapper();
+        long budget = iterations != null ? iterations : Long.MAX_VALUE;
+        long chunk = ts.checkpointEvery() > 0 ? ts.checkpointEvery() : Long.MAX_VALUE;
+        long t0 = System.nanoTime();
+        while (budget > 0 && trainer.position().iteration() < ts.totalIterations()) {
+            long step = Math.min(budget, chunk - trainer.position().iteration() % chunk);
+            trainer.fit(batches, step, row -> {
+                try {
+                    System.out.println(json.writeValueAsString(row));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            budget -= step;
+            Path ck = out.resolve("checkpoints").resolve(String.format("iter_%08d.zip", trainer.position().iteration()));
+            trainer.save(ck);
+            Files.copy(ck, out.resolve("checkpoints").resolve("last.zip"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            writeHistory(trainer.history(), out.resolve("history.csv"));
+            System.err.println("train: checkpoint " + ck);
+        }
+        double trainS = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("iterations", trainer.position().iteration());
+        summary.put("samples_seen", trainer.position().samplesSeen());
+        summary.put("train_seconds", Math.round(trainS * 10) / 10.0);
+        summary.put("final_loss", trainer.lastLoss());
+        summary.put("normalization_mean", mean);
+        summary.put("checkpoint", out.resolve("checkpoints").resolve("last.zip").toString());
+        if (!testRois.isEmpty()) {
+            long t1 = System.nanoTime();
+            SlidingWindowInferer inf = new SlidingWindowInferer(trainer.network(), spec.input(), spec.classes(),
+                InferSettings.from(c));
+            RoiDice d = RoiDice.evaluate(inf, testRois, mean, pad);
+            summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
+            summary.put("heldout_rois", d.rois());
+            summary.put("heldout_dice_kidney", d.kidney());
+            summary.put("heldout_dice_tumor", d.tumor());
+            summary.put("heldout_dice_kidney_and_tumor", d.kidneyAndTumor());
+            summary.put("eval_seconds", Math.round((System.nanoTime() - t1) / 1e8) / 10.0);
+        }
+        System.out.println(json.writeValueAsString(summary));
+        return 0;
+    }
+
+    static int testCount(int n, int testCases, double fraction) {
+        int t = testCases <= n / 2 ? testCases : (int) Math.round(n * fraction);
+        return Math.max(0, Math.min(t, n - 1));
+    }
+
+    private static List<KidneyRoi> rois(List<CaseRef> cases, CaseReader reader, CasePreprocessor prep, String label) {
+        List<KidneyRoi> out = new ArrayList<>();
+        Progress p = new Progress(label, cases.size());
+        for (CaseRef ref : cases) {
+            try {
+                out.addAll(prep.prepare(reader.read(ref)).rois());
+            } catch (InputError e) {
+                // a bad case is reported and skipped: it must not stop training on the others
+                System.err.println("train: skipping " + ref.caseId() + ": " + e.getMessage());
+            }
+            p.step(1);
+        }
+        return out;
+    }
+
+    static void writeHistory(List<HistoryRow> rows, Path file) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+            w.println("round,iteration,loss,learning_rate,samples_per_s,time_s");
+            for (HistoryRow r : rows) {
+                w.printf(java.util.Locale.ROOT, "%d,%d,%.6g,%.6g,%.4g,%.3f%n", r.round(), r.iteration(), r.loss(),
+                    r.learningRate(), r.samplesPerS(), r.timeS());
+            }
+        }
+    }
+}
