@@ -94,9 +94,16 @@ public final class EvaluateStage implements Stage {
         List<Row> summary = summarize(metrics);
         ctx.run().writeTable(ctx.spark().createDataFrame(summary, SUMMARY).coalesce(1), "summary");
         summary = ctx.run().read(ctx.spark(), "summary").collectAsList();
+        // the plain tables first, so that a report always exists; then the study report (plots, overlays)
         ctx.run().writeText("report/index.html", Report.html(ctx.run().root(), summary, metrics,
             ctx.run().readParts(ctx.spark(), "failures", renalseg.pipeline.Tables.FAILURE_PART)
                 .orderBy("stage", "case_id").collectAsList()));
+        try {
+            renalseg.report.StudyReport.write(ctx.spark(), ctx.run().root(), ctx.config());
+        } catch (Exception | LinkageError e) {
+            System.err.println("renalseg: evaluate: the study report failed (" + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + "); report/index.html holds the plain tables");
+        }
         for (Row s : summary) {
             if (s.getString(1).equals("dice")) {
                 System.err.printf(Locale.ROOT, "renalseg: evaluate: %s Dice mean %.4f (n=%d)%n", s.getString(0),
