@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         InspectCommand.class,
         EvaluateCommand.class,
         PostprocessCommand.class,
+        PipelineCommand.class,
+        DemoCommand.class,
         ReportCommand.class,
         ModelInfoCommand.class,
         TrainCommand.class,

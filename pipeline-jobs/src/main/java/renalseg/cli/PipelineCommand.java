@@ -1,0 +1,106 @@
+package renalseg.cli;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import renalseg.config.ConfigError;
+import renalseg.config.RenalsegConfig;
+import renalseg.pipeline.Pipeline;
+import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.RunFolder;
+import renalseg.pipeline.SparkSettings;
+import renalseg.pipeline.Sparks;
+import renalseg.util.InputError;
+
+/**
+ * {@code renalseg pipeline}: the stages as Spark jobs over one run folder. Exit 0 when every selected stage
+ * ran (cases that failed are in the failures table and counted on stderr); 1 when a stage could not run;
+ * 2 for bad options, configuration or input.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "Run the pipeline stages (Spark) on a cohort; tables go to <run>/tables/.")
+public final class PipelineCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (HOCON), e.g. conf/local.conf.")
+    Path config;
+
+    @Option(names = "--cohort", paramLabel = "URI", description = "Cohort folder or manifest (any Hadoop URI); overrides cohort.uri.")
+    String cohort;
+
+    @Option(names = "--run", paramLabel = "DIR", description = "Run folder (any Hadoop URI); default <run.dir>/<run.id or a dated id>.")
+    String run;
+
+    @Option(names = "--stages", split = ",", paramLabel = "STAGE",
+        description = "Stages to run (default all): ingest,preprocess,augment,train,infer,postprocess,evaluate.")
+    List<String> stages = new ArrayList<>();
+
+    @Option(names = "--redo", split = ",", paramLabel = "STAGE",
+        description = "Run these stages again even if the run folder holds them complete.")
+    List<String> redo = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration key (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--conf", paramLabel = "spark.key=value", description = "Spark/Hadoop setting, as spark-submit's --conf (repeatable).")
+    List<String> sparkConf = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Continue training from the run folder's last checkpoint.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> overrides = new ArrayList<>(sets);
+        if (cohort != null) {
+            overrides.add("cohort.uri=\"" + cohort.replace("\"", "\\\"") + "\"");
+        }
+        Config cfg = RenalsegConfig.load(config, overrides);
+        return execute(cfg, run, stages.isEmpty() ? cfg.getStringList("run.stages") : stages, redo, sparkConf, resume);
+    }
+
+    /** Runs the pipeline with a loaded configuration (also used by {@code demo}). */
+    static int execute(Config cfg, String runDir, List<String> stageNames, List<String> redo, List<String> sparkConf,
+                       boolean resume) throws Exception {
+        List<String> selected = Pipeline.select(stageNames);
+        Pipeline.select(redo);
+        String runUri = runDir != null ? RunFolder.toUri(runDir)
+            : RunFolder.resolve(cfg.getString("run.dir"), cfg.hasPath("run.id") ? cfg.getString("run.id") : null);
+        if (selected.contains("ingest") && !cfg.hasPath("cohort.uri")) {
+            throw new ConfigError("no cohort: give --cohort URI or set cohort.uri");
+        }
+        SparkSession spark = Sparks.session(SparkSettings.from(cfg, sparkConf));
+        long t0 = System.nanoTime();
+        try {
+            RunFolder folder = new RunFolder(runUri, spark.sparkContext().hadoopConfiguration());
+            System.err.println("renalseg: run folder " + folder + " (Spark " + spark.sparkContext().master() + ")");
+            Pipeline.Summary summary;
+            try {
+                summary = new Pipeline(new PipelineContext(spark, cfg, folder, resume)).run(selected, new HashSet<>(redo));
+            } catch (Pipeline.StageError e) {
+                System.err.println("renalseg pipeline: error: " + e.getMessage());
+                if (System.getenv("RENALSEG_DEBUG") != null) {
+                    e.printStackTrace();
+                }
+                Throwable c = e.getCause();
+                return c instanceof InputError || c instanceof ConfigError ? 2 : 1;
+            }
+            System.err.printf(Locale.ROOT, "renalseg: %d stage(s) ran, %d skipped, %d case(s) failed%s, in %.1f s%n",
+                summary.ran().size(), summary.skipped().size(), summary.casesFailed(),
+                summary.casesFailed() > 0 ? " (see " + folder.table("failures") + ")" : "",
+                (System.nanoTime() - t0) / 1e9);
+            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
+                "run", folder.root(), "tables", folder.path("tables"), "stages_ran", summary.ran(),
+                "stages_skipped", summary.skipped(), "cases_failed", summary.casesFailed(),
+                "stage_seconds", summary.seconds())));
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+}

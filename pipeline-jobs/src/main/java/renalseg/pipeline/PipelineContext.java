@@ -1,0 +1,88 @@
+package renalseg.pipeline;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/** What every stage gets: Spark, the configuration, the run folder and the command's options. */
+public final class PipelineContext {
+
+    private final SparkSession spark;
+    private final Config config;
+    private final RunFolder run;
+    private final boolean resume;
+    private String failuresWrittenFor;
+    private long failuresWritten;
+
+    public PipelineContext(SparkSession spark, Config config, RunFolder run, boolean resume) {
+        this.spark = spark;
+        this.config = config;
+        this.run = run;
+        this.resume = resume;
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public JavaSparkContext jsc() {
+        return JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public RunFolder run() {
+        return run;
+    }
+
+    /** --resume: training continues from the last checkpoint. */
+    public boolean resume() {
+        return resume;
+    }
+
+    /** Partitions for per-case work: run.partitions, or Spark's default parallelism. */
+    public int partitions(long items) {
+        int p = config.getInt("run.partitions");
+        if (p <= 0) {
+            p = spark.sparkContext().defaultParallelism();
+        }
+        return (int) Math.max(1, Math.min(p, Math.max(1, items)));
+    }
+
+    public LongAccumulator counter(String name) {
+        return spark.sparkContext().longAccumulator(name);
+    }
+
+    public StageProgress progress(LongAccumulator counter, String label, long total) {
+        return new StageProgress(counter, label, total, config.getLong("run.progress-interval-s") * 1000L);
+    }
+
+    /** Writes this stage's failure rows (case_id, error_type, message); returns how many. */
+    public long recordFailures(String stage, JavaRDD<Row> failures) {
+        Dataset<Row> df = spark.createDataFrame(failures, Tables.FAILURE_PART);
+        run.writeStagePart(df, "failures", stage);
+        long n = spark.read().parquet(run.table("failures") + "/stage=" + stage).count();
+        failuresWrittenFor = stage;
+        failuresWritten = n;
+        return n;
+    }
+
+    public long recordFailures(String stage, List<Row> failures) {
+        return recordFailures(stage, jsc().parallelize(failures, 1));
+    }
+
+    boolean failuresWritten(String stage) {
+        return stage.equals(failuresWrittenFor);
+    }
+
+    long failuresCount() {
+        return failuresWritten;
+    }
+}

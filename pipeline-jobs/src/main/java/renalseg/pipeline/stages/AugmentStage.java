@@ -1,0 +1,81 @@
+package renalseg.pipeline.stages;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import renalseg.augment.AugmentSettings;
+import renalseg.augment.RoiIndex;
+import renalseg.augment.SampleManifest;
+import renalseg.augment.SampleRecord;
+import renalseg.pipeline.ConfigText;
+import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Stage;
+import renalseg.roi.RoiCodec;
+import renalseg.util.InputError;
+
+/**
+ * Stage 3: the sample manifest ({@code samples}: augment.samples records of ROI id, crop origin, flips and
+ * seed) over the training ROIs. Each training ROI is indexed where it lies (candidate crop centres), the
+ * small indexes are broadcast, and executors draw disjoint ranges of sample numbers: sample n depends only
+ * on (seed, n, the sorted ROIs), so the manifest is the same however it is partitioned. Tensors are made
+ * from it only while training.
+ */
+public final class AugmentStage implements Stage {
+
+    public static final StructType SAMPLES = new StructType()
+        .add("sample", DataTypes.LongType, false)
+        .add("roi_id", DataTypes.StringType, false)
+        .add("z0", DataTypes.IntegerType, false)
+        .add("y0", DataTypes.IntegerType, false)
+        .add("x0", DataTypes.IntegerType, false)
+        .add("flip_z", DataTypes.BooleanType, false)
+        .add("flip_y", DataTypes.BooleanType, false)
+        .add("flip_x", DataTypes.BooleanType, false)
+        .add("seed", DataTypes.LongType, false);
+
+    @Override
+    public String name() {
+        return "augment";
+    }
+
+    @Override
+    public StageResult run(PipelineContext ctx) {
+        AugmentSettings as = AugmentSettings.from(ctx.config());
+        int maxCandidates = as.maxCandidates();
+        JavaRDD<Row> train = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train"))
+            .select("roi").javaRDD();
+        List<RoiIndex> index = SampleManifest.sorted(train.map(r -> RoiIndex.of(RoiCodec.decode((byte[]) r.get(0)),
+            maxCandidates)).collect());
+        if (index.isEmpty()) {
+            throw new InputError("no training ROIs to draw samples from");
+        }
+        Broadcast<List<RoiIndex>> rois = ctx.jsc().broadcast(new ArrayList<>(index));
+        ConfigText conf = new ConfigText(ctx.config());
+        int parts = Math.max(1, Math.min(ctx.partitions(as.samples()), (as.samples() + 9999) / 10000 * 4));
+        List<long[]> ranges = new ArrayList<>();
+        long per = (as.samples() + parts - 1L) / parts;
+        for (long s = 0; s < as.samples(); s += per) {
+            ranges.add(new long[] {s, Math.min(as.samples(), s + per)});
+        }
+        JavaRDD<Row> samples = ctx.jsc().parallelize(ranges, Math.max(1, ranges.size())).flatMap(range -> {
+            AugmentSettings s = AugmentSettings.from(conf.get());
+            List<Row> out = new ArrayList<>();
+            for (long n = range[0]; n < range[1]; n++) {
+                SampleRecord r = SampleManifest.draw(rois.value(), s, n);
+                out.add(RowFactory.create(n, r.roiId(), r.z0(), r.y0(), r.x0(), r.flipZ(), r.flipY(), r.flipX(), r.seed()));
+            }
+            return out.iterator();
+        });
+        ctx.run().writeTable(ctx.spark().createDataFrame(samples, SAMPLES), "samples");
+        rois.destroy();
+        System.err.println("renalseg: augment: " + as.samples() + " samples over " + index.size() + " training ROIs");
+        return new StageResult(index.size(), 0);
+    }
+}

@@ -1,0 +1,120 @@
+package renalseg.pipeline.stages;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import renalseg.inferers.InferSettings;
+import renalseg.inferers.SlidingWindowInferer;
+import renalseg.networks.ModelSpec;
+import renalseg.pipeline.Checkpoints;
+import renalseg.pipeline.ConfigText;
+import renalseg.pipeline.ModelPool;
+import renalseg.pipeline.Outcome;
+import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Stage;
+import renalseg.pipeline.StageProgress;
+import renalseg.postprocessing.crf.CrfSettings;
+import renalseg.postprocessing.voting.OverlapVoter;
+import renalseg.roi.KidneyRoi;
+import renalseg.roi.RoiCodec;
+import renalseg.roi.RoiSettings;
+import renalseg.training.Checkpoint;
+import renalseg.transforms.PreprocessSettings;
+
+/**
+ * Stage 5: sliding-window inference over the test ROIs, distributed over ROIs. The trained network's
+ * configuration JSON and parameters are broadcast once; each executor JVM builds the network once per
+ * task slot ({@link ModelPool}) and keeps it for every later partition. {@code predictions} holds each
+ * ROI's voted labels, and its class probabilities only when the CRF needs them.
+ */
+public final class InferStage implements Stage {
+
+    public static final StructType PREDICTIONS = new StructType()
+        .add("roi_id", DataTypes.StringType, false)
+        .add("case_id", DataTypes.StringType, false)
+        .add("labels", DataTypes.BinaryType, false)
+        .add("probabilities", DataTypes.BinaryType, true)
+        .add("executor", DataTypes.StringType, false);
+
+    @Override
+    public String name() {
+        return "infer";
+    }
+
+    @Override
+    public StageResult run(PipelineContext ctx) {
+        Checkpoint model = new Checkpoints(ctx.run()).read(Checkpoints.FINAL);
+        String modelId = ctx.run().root() + "#" + Checkpoints.FINAL + "#" + model.position().samplesSeen()
+            + "#" + System.nanoTime();
+        Broadcast<String> confJson = ctx.jsc().broadcast(model.network().getConfiguration().toJson());
+        Broadcast<INDArray> params = ctx.jsc().broadcast(model.network().params());
+        int[] window = model.spec().input();
+        int classes = model.spec().classes();
+        double mean = model.normalizationMean();
+        boolean keepProbabilities = CrfSettings.from(ctx.config()).enabled();
+        ConfigText conf = new ConfigText(ctx.config());
+
+        Dataset<Row> test = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("test"))
+            .select("roi_id", "case_id", "roi");
+        long n = test.count();
+        LongAccumulator done = ctx.counter("infer rois");
+        JavaRDD<Row> in = test.javaRDD().repartition(ctx.partitions(n));
+        JavaRDD<Outcome> out = in.mapPartitions((Iterator<Row> it) -> {
+            List<Outcome> res = new ArrayList<>();
+            if (!it.hasNext()) {
+                return res.iterator();
+            }
+            ComputationGraph net = ModelPool.borrow(modelId, confJson.value(), params::value);
+            try {
+                InferSettings is = InferSettings.from(conf.get());
+                float pad = PreprocessSettings.from(conf.get()).window().scale(RoiSettings.from(conf.get()).padHu());
+                SlidingWindowInferer inferer = new SlidingWindowInferer(net, window, classes, is);
+                String executor = ManagementFactory.getRuntimeMXBean().getName();
+                while (it.hasNext()) {
+                    Row r = it.next();
+                    String caseId = r.getString(1);
+                    try {
+                        KidneyRoi roi = RoiCodec.decode((byte[]) r.get(2));
+                        float[] v = roi.voxels();
+                        float[] f = new float[v.length];
+                        for (int i = 0; i < v.length; i++) {
+                            f[i] = (float) (v[i] - mean);
+                        }
+                        OverlapVoter voter = inferer.vote(f, roi.depth(), roi.height(), roi.width(), (float) (pad - mean));
+                        byte[] probs = keepProbabilities ? RoiCodec.encodeFloats(voter.probabilities()) : null;
+                        res.add(Outcome.ok(List.of(RowFactory.create(r.getString(0), caseId,
+                            RoiCodec.encodeBytes(voter.labels()), probs, executor))));
+                    } catch (Exception | OutOfMemoryError e) {
+                        res.add(Outcome.failed(caseId, e));
+                    }
+                    done.add(1);
+                }
+            } finally {
+                ModelPool.giveBack(modelId, net);
+            }
+            return res.iterator();
+        }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
+        try (StageProgress p = ctx.progress(done, "infer ROIs", n)) {
+            out.count();
+        }
+        ctx.run().writeTable(ctx.spark().createDataFrame(renalseg.pipeline.CaseJob.rows(out), PREDICTIONS), "predictions");
+        long failed = ctx.recordFailures(name(), renalseg.pipeline.CaseJob.failures(out));
+        out.unpersist();
+        confJson.destroy();
+        params.destroy();
+        return new StageResult(n - failed, failed);
+    }
+}

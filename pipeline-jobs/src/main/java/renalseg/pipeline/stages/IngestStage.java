@@ -1,0 +1,117 @@
+package renalseg.pipeline.stages;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import renalseg.cohort.CaseReader;
+import renalseg.cohort.CaseRef;
+import renalseg.cohort.Cohort;
+import renalseg.cohort.CohortSettings;
+import renalseg.cohort.CohortSplit;
+import renalseg.cohort.SplitSettings;
+import renalseg.io.NiftiHeader;
+import renalseg.pipeline.HadoopSettings;
+import renalseg.pipeline.Outcome;
+import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Stage;
+import renalseg.pipeline.StageProgress;
+import renalseg.util.InputError;
+
+/**
+ * Stage 1: lists the cohort on the driver (names only), reads every image's and label map's header on the
+ * executors, and writes {@code cases}. The train/test split is fixed here (seeded, over the labelled
+ * cases) so that preprocess can take the training set's mean and every later stage agrees on it.
+ */
+public final class IngestStage implements Stage {
+
+    public static final StructType CASES = new StructType()
+        .add("case_id", DataTypes.StringType, false)
+        .add("image_uri", DataTypes.StringType, false)
+        .add("label_uri", DataTypes.StringType, true)
+        .add("shape", DataTypes.createArrayType(DataTypes.IntegerType), true)
+        .add("spacing", DataTypes.createArrayType(DataTypes.DoubleType), true)
+        .add("orientation", DataTypes.StringType, true)
+        .add("datatype", DataTypes.StringType, true)
+        .add("bytes", DataTypes.LongType, true)
+        .add("labelled", DataTypes.BooleanType, false)
+        .add("split", DataTypes.StringType, true)
+        .add("status", DataTypes.StringType, false);
+
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public StageResult run(PipelineContext ctx) {
+        CohortSettings cs = CohortSettings.from(ctx.config());
+        List<CaseRef> refs = Cohort.list(cs, ctx.spark().sparkContext().hadoopConfiguration());
+        if (refs.isEmpty()) {
+            throw new InputError("no cases found at " + cs.uri() + " (layout " + cs.layout() + ")");
+        }
+        CohortSplit split = CohortSplit.of(refs, SplitSettings.from(ctx.config()));
+        List<Object[]> items = new ArrayList<>();
+        for (CaseRef r : refs) {
+            String s = split.train().contains(r.caseId()) ? "train" : split.test().contains(r.caseId()) ? "test" : null;
+            items.add(new Object[] {r, s});
+        }
+        HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
+        LongAccumulator done = ctx.counter("ingest cases");
+        JavaRDD<Object[]> in = ctx.jsc().parallelize(items, ctx.partitions(items.size()));
+        JavaRDD<Outcome> out = in.map(item -> {
+            CaseRef ref = (CaseRef) item[0];
+            String splitName = (String) item[1];
+            Outcome o;
+            try {
+                o = Outcome.ok(List.of(readCase(ref, splitName, cs, hadoop)));
+            } catch (Exception e) {
+                o = Outcome.failed(ref.caseId(), e);
+                o.rows = new ArrayList<>(List.of(RowFactory.create(ref.caseId(), ref.imageUri(), ref.labelUri(), null, null, null, null,
+                    null, ref.labelled(), splitName, "failed")));
+            }
+            done.add(1);
+            return o;
+        }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try (StageProgress p = ctx.progress(done, "ingest", items.size())) {
+            out.count();
+        }
+        ctx.run().writeTable(ctx.spark().createDataFrame(renalseg.pipeline.CaseJob.rows(out), CASES), "cases");
+        long failed = ctx.recordFailures(name(), renalseg.pipeline.CaseJob.failures(out));
+        out.unpersist();
+        return new StageResult(items.size() - failed, failed);
+    }
+
+    static Row readCase(CaseRef ref, String split, CohortSettings cs, HadoopSettings hadoop) throws Exception {
+        CaseReader reader = new CaseReader(cs, hadoop.configuration());
+        NiftiHeader h = reader.header(ref.imageUri());
+        if (ref.labelled()) {
+            NiftiHeader lh = reader.header(ref.labelUri());
+            if (!java.util.Arrays.equals(h.shape(), lh.shape())) {
+                throw new InputError(ref.caseId() + ": label map " + ref.labelUri() + " has shape "
+                    + java.util.Arrays.toString(lh.shape()) + ", the image " + java.util.Arrays.toString(h.shape()));
+            }
+        }
+        Path p = new Path(ref.imageUri());
+        FileSystem fs = p.getFileSystem(hadoop.configuration());
+        long bytes = fs.getFileStatus(p).getLen();
+        int[] shape = h.shape();
+        Integer[] shapeBoxed = new Integer[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            shapeBoxed[i] = shape[i];
+        }
+        double[] sp = h.spacing();
+        Double[] spBoxed = new Double[sp.length];
+        for (int i = 0; i < sp.length; i++) {
+            spBoxed[i] = sp[i];
+        }
+        return RowFactory.create(ref.caseId(), ref.imageUri(), ref.labelUri(), shapeBoxed, spBoxed, h.axcodes(),
+            h.datatype().label, bytes, ref.labelled(), split, "ok");
+    }
+}

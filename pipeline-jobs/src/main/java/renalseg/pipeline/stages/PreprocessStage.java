@@ -1,0 +1,139 @@
+package renalseg.pipeline.stages;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import renalseg.cohort.CaseData;
+import renalseg.cohort.CaseReader;
+import renalseg.cohort.CaseRef;
+import renalseg.cohort.CohortSettings;
+import renalseg.pipeline.CaseJob;
+import renalseg.pipeline.ConfigText;
+import renalseg.pipeline.HadoopSettings;
+import renalseg.pipeline.Outcome;
+import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Stage;
+import renalseg.pipeline.StageProgress;
+import renalseg.roi.CasePreprocessor;
+import renalseg.roi.KidneyRoi;
+import renalseg.roi.LabelRoiSource;
+import renalseg.roi.PreparedCase;
+import renalseg.roi.RoiCodec;
+import renalseg.roi.RoiSettings;
+import renalseg.transforms.MeanAccumulator;
+import renalseg.transforms.PreprocessSettings;
+import renalseg.util.InputError;
+
+/**
+ * Stage 2: each case read in full on an executor, reoriented to canonical RAS, HU windowed and scaled to
+ * [0, 1], and cut into one ROI per kidney; {@code rois} holds each ROI (RoiCodec bytes: voxels, labels,
+ * box) with its geometry. The training set's mean intensity (over the training ROIs) goes to the
+ * {@code normalization} table; materialization and inference subtract it.
+ */
+public final class PreprocessStage implements Stage {
+
+    public static final StructType ROIS = new StructType()
+        .add("roi_id", DataTypes.StringType, false)
+        .add("case_id", DataTypes.StringType, false)
+        .add("side", DataTypes.StringType, false)
+        .add("split", DataTypes.StringType, true)
+        .add("x0", DataTypes.IntegerType, false)
+        .add("y0", DataTypes.IntegerType, false)
+        .add("z0", DataTypes.IntegerType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("height", DataTypes.IntegerType, false)
+        .add("depth", DataTypes.IntegerType, false)
+        .add("spacing", DataTypes.createArrayType(DataTypes.DoubleType), false)
+        .add("labelled", DataTypes.BooleanType, false)
+        .add("kidney_voxels", DataTypes.LongType, false)
+        .add("tumor_voxels", DataTypes.LongType, false)
+        .add("intensity_sum", DataTypes.DoubleType, false)
+        .add("intensity_count", DataTypes.LongType, false)
+        .add("roi", DataTypes.BinaryType, false);
+
+    public static final StructType NORMALIZATION = new StructType()
+        .add("mean", DataTypes.DoubleType, false)
+        .add("hu_min", DataTypes.DoubleType, false)
+        .add("hu_max", DataTypes.DoubleType, false)
+        .add("training_rois", DataTypes.LongType, false);
+
+    @Override
+    public String name() {
+        return "preprocess";
+    }
+
+    @Override
+    public StageResult run(PipelineContext ctx) {
+        Dataset<Row> cases = ctx.run().read(ctx.spark(), "cases").where(col("status").equalTo("ok"));
+        List<Row> list = cases.select("case_id", "image_uri", "label_uri", "split").collectAsList();
+        ConfigText conf = new ConfigText(ctx.config());
+        HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
+        LongAccumulator done = ctx.counter("preprocess cases");
+        JavaRDD<Row> in = ctx.jsc().parallelize(list, ctx.partitions(list.size()));
+        JavaRDD<Outcome> out = CaseJob.map(in, r -> r.getString(0), r -> prepare(r, conf, hadoop), done);
+        try (StageProgress p = ctx.progress(done, "preprocess", list.size())) {
+            out.count();
+        }
+        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out), ROIS);
+        ctx.run().writeTable(rois, "rois");
+        long failed = ctx.recordFailures(name(), CaseJob.failures(out));
+        out.unpersist();
+
+        Row agg = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train"))
+            .agg(org.apache.spark.sql.functions.sum("intensity_sum"), org.apache.spark.sql.functions.sum("intensity_count"),
+                org.apache.spark.sql.functions.count("roi_id"))
+            .first();
+        long trainRois = agg.getLong(2);
+        if (trainRois == 0) {
+            throw new InputError("no training ROIs: every training case failed or the cohort has no labelled "
+                + "training case (see the failures table)");
+        }
+        double mean = new MeanAccumulator(agg.getDouble(0), agg.getLong(1)).mean();
+        PreprocessSettings ps = PreprocessSettings.from(ctx.config());
+        ctx.run().writeTable(ctx.spark().createDataFrame(
+            List.of(RowFactory.create(mean, ps.huMin(), ps.huMax(), trainRois)), NORMALIZATION), "normalization");
+        return new StageResult(list.size() - failed, failed);
+    }
+
+    static List<Row> prepare(Row c, ConfigText conf, HadoopSettings hadoop) {
+        String caseId = c.getString(0);
+        String labelUri = c.isNullAt(2) ? null : c.getString(2);
+        String split = c.isNullAt(3) ? null : c.getString(3);
+        if (labelUri == null) {
+            throw new InputError(caseId + ": no label map; kidney ROIs come from labels (roi.source = labels)");
+        }
+        CohortSettings cs = CohortSettings.from(conf.get());
+        CaseData d = new CaseReader(cs, hadoop.configuration()).read(new CaseRef(caseId, c.getString(1), labelUri));
+        RoiSettings rs = RoiSettings.from(conf.get());
+        PreparedCase pc = new CasePreprocessor(PreprocessSettings.from(conf.get()), rs, new LabelRoiSource(rs)).prepare(d);
+        if (pc.resampled()) {
+            throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
+        }
+        if (pc.rois().isEmpty()) {
+            throw new InputError(caseId + ": no kidney in the label map, so no ROI");
+        }
+        double[] sp = pc.processing().spacing();
+        Double[] spacing = {sp[0], sp[1], sp[2]};
+        List<Row> rows = new ArrayList<>();
+        for (KidneyRoi r : pc.rois()) {
+            long kidney = 0;
+            long tumor = 0;
+            for (byte b : r.labels()) {
+                kidney += b == 1 ? 1 : 0;
+                tumor += b == 2 ? 1 : 0;
+            }
+            MeanAccumulator m = MeanAccumulator.EMPTY.add(r.voxels());
+            rows.add(RowFactory.create(r.id(), caseId, r.side().name(), split, r.box().x0(), r.box().y0(), r.box().z0(),
+                r.width(), r.height(), r.depth(), spacing, true, kidney, tumor, m.sum(), m.count(), RoiCodec.encode(r)));
+        }
+        return rows;
+    }
+}

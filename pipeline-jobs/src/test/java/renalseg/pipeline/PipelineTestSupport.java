@@ -1,0 +1,51 @@
+package renalseg.pipeline;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import renalseg.synth.PhantomSize;
+import renalseg.synth.SyntheticCohort;
+
+/** A tiny synthetic cohort and the tiny configuration the pipeline tests share. */
+final class PipelineTestSupport {
+
+    private PipelineTestSupport() {
+    }
+
+    /** SMALL phantoms 0..n-1; case {@code broken}'s image truncated to a third (its header stays valid). */
+    static Path cohort(Path dir, int n, int broken) throws IOException {
+        SyntheticCohort.write(dir, n, 11, PhantomSize.SMALL);
+        if (broken >= 0) {
+            Path img = dir.resolve(String.format("case_%05d", broken)).resolve(SyntheticCohort.IMAGE);
+            try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+                f.setLength(f.length() / 3);
+            }
+        }
+        return dir;
+    }
+
+    /** A few training rounds of the small model: enough to run every stage, not to segment well. */
+    static List<String> tinySettings() {
+        return new ArrayList<>(List.of(
+            "model.preset=small",
+            "roi.in-plane=48",
+            "split.test-cases=2",
+            "augment.samples=48",
+            "train.epochs=1",
+            "train.iterations-per-epoch=24",
+            "train.batch-size=2",
+            "train.learning-rate=0.01",
+            "train.lr-decay-epochs=[]",
+            "spark.training.batch-size-per-worker=2",
+            "spark.training.averaging-frequency=2",
+            "spark.training.checkpoint-every-rounds=2",
+            "run.progress-interval-s=5"));
+    }
+
+    static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+}
