@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import renalseg.config.RenalsegConfig;
 import renalseg.localization.CoarseVolume;
 import renalseg.localization.Localizer;
 import renalseg.localization.LocalizerBenchmark;
@@ -52,12 +52,9 @@ public final class BenchLocalizerCommand implements Callable<Integer> {
     @Option(names = "--cases", defaultValue = "4", description = "Held-out phantoms (default: ${DEFAULT-VALUE}).")
     int cases;
 
-    @Option(names = "--config", description = "Configuration file (HOCON) over conf/defaults.conf.")
-    Path config;
 
-    @Option(names = "--set", description = "key=value configuration override (repeatable), e.g. "
-        + "localizer.spacing-mm=[2,2,2] localizer.train.iterations-per-epoch=400.")
-    List<String> sets = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -70,7 +67,7 @@ public final class BenchLocalizerCommand implements Callable<Integer> {
         if (train < 1 || cases < 1) {
             throw new InputError("--train and --cases must be at least 1");
         }
-        Config c = RenalsegConfig.load(config, sets);
+        Config c = configOptions.load();
         RoiSettings roi = RoiSettings.from(c);
         PreprocessSettings pre = PreprocessSettings.from(c);
         LocalizerSettings ls = LocalizerSettings.from(c);

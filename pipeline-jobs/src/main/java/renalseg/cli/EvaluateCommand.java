@@ -3,14 +3,13 @@ package renalseg.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import renalseg.cohort.KitsLabels;
-import renalseg.config.RenalsegConfig;
 import renalseg.io.NiftiReader;
 import renalseg.metrics.MetricSettings;
 import renalseg.metrics.Region;
@@ -37,18 +36,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--pred", required = true, paramLabel = "FILE", description = "Predicted label map (NIfTI).")
     Path pred;
 
-    @Option(names = "--conf", paramLabel = "FILE", description = "Configuration file (HOCON) over conf/defaults.conf.")
-    Path conf;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "Override a configuration key, e.g. evaluate.surface-dice-tolerance-mm=1 (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public Integer call() throws Exception {
-        Config config = RenalsegConfig.load(conf, sets);
+        Config config = configOptions.load();
         MetricSettings settings = MetricSettings.from(config);
         boolean cystAsKidney = config.getBoolean("cohort.kits21-cyst-as-kidney");
         NiftiReader reader = new NiftiReader(config.getLong("cohort.max-voxels"));

@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import renalseg.cohort.KitsLabels;
-import renalseg.config.RenalsegConfig;
 import renalseg.io.NiftiHeader;
 import renalseg.io.NiftiReader;
 import renalseg.postprocessing.LabelFileWriter;
@@ -62,11 +62,9 @@ public final class PostprocessCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "FILE", description = "With --crf: the CT (HU) on the input's grid.")
     Path image;
 
-    @Option(names = "--conf", paramLabel = "FILE", description = "Configuration file (HOCON) over conf/defaults.conf.")
-    Path conf;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration key (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Probabilities may exceed [0, 1] by float rounding of the tool that wrote them, not more. */
@@ -74,7 +72,7 @@ public final class PostprocessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = RenalsegConfig.load(conf, sets);
+        Config config = configOptions.load();
         Connectivity conn;
         int n;
         try {

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import renalseg.config.RenalsegConfig;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
 import renalseg.io.NiftiReader;
@@ -58,15 +58,13 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--label", description = "Label map on the image's grid: kidney ROIs from it, and metrics.")
     Path label;
 
-    @Option(names = "--config", description = "Configuration file (HOCON) over conf/defaults.conf.")
-    Path config;
 
-    @Option(names = "--set", description = "key=value configuration override (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        Config c = RenalsegConfig.load(config, sets);
+        Config c = configOptions.load();
         boolean folder = java.nio.file.Files.isDirectory(checkpoint);
         Checkpoint ck = Checkpoint.read(folder ? checkpoint.resolve("last.zip") : checkpoint);
         Path checkpointDir = folder ? checkpoint : checkpoint.toAbsolutePath().getParent();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import renalseg.augment.AugmentSettings;
@@ -21,7 +22,6 @@ import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.Cohort;
 import renalseg.cohort.CohortSettings;
-import renalseg.config.RenalsegConfig;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
 import renalseg.networks.ModelSpec;
@@ -60,11 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder for checkpoints and history.")
     Path out;
 
-    @Option(names = "--config", description = "Configuration file (HOCON) over conf/defaults.conf.")
-    Path config;
-
-    @Option(names = "--set", description = "key=value configuration override (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--iterations", description = "Stop after this many iterations in this run (default: to the end).")
     Long iterations;
@@ -74,14 +71,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> all = new ArrayList<>(sets);
+        List<String> all = new ArrayList<>();
         if (cohort != null) {
             all.add("cohort.uri=\"" + cohort.replace("\"", "\\\"") + "\"");
         }
         if (model != null) {
             all.add("model.preset=\"" + model + "\"");
         }
-        Config c = RenalsegConfig.load(config, all);
+        Config c = configOptions.load(all);
         if (c.getIsNull("cohort.uri")) {
             throw new InputError("train: give --cohort DIR (or cohort.uri in the configuration)");
         }
