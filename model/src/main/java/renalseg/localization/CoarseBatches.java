@@ -1,13 +1,11 @@
 package renalseg.localization;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
 import renalseg.augment.SampleTensor;
-import renalseg.training.Batches;
+import renalseg.training.SampleBatches;
 
 /**
  * Endless minibatches of coarse training crops of the network's input size: sample n is a pure function
@@ -16,7 +14,7 @@ import renalseg.training.Batches;
  * anywhere — so starting at a checkpoint's {@code samplesSeen} resumes the stream exactly. Crops beyond
  * the volume are padded with {@code padScaled}, labelled background.
  */
-public final class CoarseBatches implements Iterator<DataSet> {
+public final class CoarseBatches extends SampleBatches {
 
     private final List<CoarseVolume> volumes;
     private final List<int[]> foreground = new ArrayList<>();
@@ -24,10 +22,7 @@ public final class CoarseBatches implements Iterator<DataSet> {
     private final double mean;
     private final float padScaled;
     private final double pForeground;
-    private final int batchSize;
-    private final DataType dataType;
     private final long seed;
-    private long next;
 
     /**
      * @param crop [D, H, W] of each crop
@@ -35,6 +30,7 @@ public final class CoarseBatches implements Iterator<DataSet> {
      */
     public CoarseBatches(List<CoarseVolume> volumes, int[] crop, double mean, float padScaled, double pForeground,
                          int batchSize, DataType dataType, long seed, long firstSample) {
+        super(batchSize, 2, dataType, firstSample);
         if (volumes.isEmpty()) {
             throw new IllegalArgumentException("no coarse volumes to train the localizer on");
         }
@@ -60,13 +56,11 @@ public final class CoarseBatches implements Iterator<DataSet> {
         this.mean = mean;
         this.padScaled = padScaled;
         this.pForeground = pForeground;
-        this.batchSize = batchSize;
-        this.dataType = dataType;
         this.seed = seed;
-        this.next = firstSample;
     }
 
     /** Sample {@code n} of the stream. */
+    @Override
     public SampleTensor sample(long n) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + n);
         int vi = r.nextInt(volumes.size());
@@ -120,24 +114,5 @@ public final class CoarseBatches implements Iterator<DataSet> {
     private static int jitter(SplittableRandom r, int size) {
         int j = size / 4;
         return j == 0 ? 0 : r.nextInt(-j, j + 1);
-    }
-
-    @Override
-    public boolean hasNext() {
-        return true;
-    }
-
-    @Override
-    public DataSet next() {
-        List<SampleTensor> b = new ArrayList<>(batchSize);
-        for (int i = 0; i < batchSize; i++) {
-            b.add(sample(next++));
-        }
-        return Batches.toDataSet(b, 2, dataType);
-    }
-
-    /** Index of the next sample. */
-    public long position() {
-        return next;
     }
 }

@@ -2,11 +2,9 @@ package renalseg.training;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
 import renalseg.augment.AugmentSettings;
 import renalseg.augment.RoiIndex;
 import renalseg.augment.SampleManifest;
@@ -20,16 +18,12 @@ import renalseg.roi.KidneyRoi;
  * Sample n is {@code SampleManifest.draw(rois, settings, n)}, so the stream is a pure function of the
  * sample index: starting at {@code firstSample} = a checkpoint's {@code samplesSeen} resumes it exactly.
  */
-public final class RoiSampleBatches implements Iterator<DataSet> {
+public final class RoiSampleBatches extends SampleBatches {
 
     private final List<RoiIndex> sorted;
     private final Map<String, KidneyRoi> byId = new HashMap<>();
     private final AugmentSettings augment;
     private final SampleMaterializer materializer;
-    private final int batchSize;
-    private final int classes;
-    private final DataType dataType;
-    private long next;
 
     /**
      * @param mean      training mean of the windowed intensities (subtracted from every sample)
@@ -37,6 +31,7 @@ public final class RoiSampleBatches implements Iterator<DataSet> {
      */
     public RoiSampleBatches(List<KidneyRoi> rois, AugmentSettings augment, double mean, float padScaled, int batchSize,
                             int classes, DataType dataType, long firstSample) {
+        super(batchSize, classes, dataType, firstSample);
         List<RoiIndex> idx = new ArrayList<>();
         for (KidneyRoi r : rois) {
             if (r.labels() == null) {
@@ -48,33 +43,11 @@ public final class RoiSampleBatches implements Iterator<DataSet> {
         this.sorted = SampleManifest.sorted(idx);
         this.augment = augment;
         this.materializer = new SampleMaterializer(augment, mean, padScaled);
-        this.batchSize = batchSize;
-        this.classes = classes;
-        this.dataType = dataType;
-        this.next = firstSample;
     }
 
+    @Override
     public SampleTensor sample(long n) {
         SampleRecord rec = SampleManifest.draw(sorted, augment, n);
         return materializer.materialize(rec, byId.get(rec.roiId()));
-    }
-
-    @Override
-    public boolean hasNext() {
-        return true;
-    }
-
-    @Override
-    public DataSet next() {
-        List<SampleTensor> b = new ArrayList<>(batchSize);
-        for (int i = 0; i < batchSize; i++) {
-            b.add(sample(next++));
-        }
-        return Batches.toDataSet(b, classes, dataType);
-    }
-
-    /** Index of the next sample this iterator will draw. */
-    public long position() {
-        return next;
     }
 }
