@@ -58,12 +58,7 @@ public final class BenchLocalizerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PhantomSize ps;
-        try {
-            ps = PhantomSize.valueOf(size.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InputError("--size must be small or standard, not " + size);
-        }
+        PhantomSize ps = PhantomSize.parse(size);
         if (train < 1 || cases < 1) {
             throw new InputError("--train and --cases must be at least 1");
         }

@@ -37,12 +37,7 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PhantomSize ps;
-        try {
-            ps = PhantomSize.valueOf(size.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InputError("--size must be small or standard, not '" + size + "'");
-        }
+        PhantomSize ps = PhantomSize.parse(size);
         if (cases < 1) {
             throw new InputError("--cases must be at least 1");
         }

@@ -1,5 +1,8 @@
 package renalseg.synth;
 
+import java.util.Locale;
+import renalseg.util.InputError;
+
 /**
  * Phantom sizes. STANDARD looks like real arterial-phase CT around the kidneys: 320 x 320 in-plane at
  * 0.6-0.8 mm (a 192-256 mm field of view: at 256 x 256 two kidneys of 250 ml and the spine between them
@@ -21,5 +24,14 @@ public enum PhantomSize {
         this.nx = nx;
         this.ny = ny;
         this.nz = nz;
+    }
+
+    /** "small" or "standard" (any case); anything else is an InputError naming the value. */
+    public static PhantomSize parse(String name) {
+        try {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InputError("--size must be small or standard, not '" + name + "'");
+        }
     }
 }
