@@ -1,5 +1,6 @@
 package renalseg.training;
 
+import java.util.ArrayList;
 import java.util.List;
 import renalseg.inferers.SlidingWindowInferer;
 import renalseg.roi.KidneyRoi;
@@ -13,13 +14,31 @@ import renalseg.roi.KidneyRoi;
 public record RoiDice(double kidney, double tumor, double kidneyAndTumor, int rois, long voxels) {
 
     public static RoiDice evaluate(SlidingWindowInferer inferer, List<KidneyRoi> rois, double mean, float padScaled) {
+        List<byte[]> truth = new ArrayList<>();
+        List<byte[]> pred = new ArrayList<>();
+        for (KidneyRoi r : rois) {
+            truth.add(r.labels());
+            pred.add(inferer.segment(r, mean, padScaled));
+        }
+        return pooled(truth, pred);
+    }
+
+    /** Pooled Dice of predictions against truths, ROI by ROI (same order, same lengths). */
+    public static RoiDice pooled(List<byte[]> truths, List<byte[]> preds) {
+        if (truths.size() != preds.size()) {
+            throw new IllegalArgumentException(truths.size() + " truths but " + preds.size() + " predictions");
+        }
         long[] inter = new long[3];
         long[] pred = new long[3];
         long[] truth = new long[3];
         long voxels = 0;
-        for (KidneyRoi r : rois) {
-            byte[] p = inferer.segment(r, mean, padScaled);
-            byte[] t = r.labels();
+        for (int r = 0; r < truths.size(); r++) {
+            byte[] p = preds.get(r);
+            byte[] t = truths.get(r);
+            if (p.length != t.length) {
+                throw new IllegalArgumentException("ROI " + r + ": " + p.length + " predicted voxels, " + t.length
+                    + " true");
+            }
             voxels += p.length;
             for (int i = 0; i < p.length; i++) {
                 int a = p[i];
@@ -40,7 +59,7 @@ public record RoiDice(double kidney, double tumor, double kidneyAndTumor, int ro
             }
         }
         return new RoiDice(dice(inter[0], pred[0], truth[0]), dice(inter[1], pred[1], truth[1]),
-            dice(inter[2], pred[2], truth[2]), rois.size(), voxels);
+            dice(inter[2], pred[2], truth[2]), truths.size(), voxels);
     }
 
     static double dice(long inter, long pred, long truth) {

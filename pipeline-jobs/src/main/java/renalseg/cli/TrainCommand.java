@@ -25,6 +25,8 @@ import renalseg.cohort.CohortSettings;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
 import renalseg.networks.ModelSpec;
+import renalseg.postprocessing.components.Connectivity;
+import renalseg.postprocessing.components.LargestComponents;
 import renalseg.roi.CasePreprocessor;
 import renalseg.roi.KidneyRoi;
 import renalseg.roi.LabelRoiSource;
@@ -162,16 +164,42 @@ public final class TrainCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             SlidingWindowInferer inf = new SlidingWindowInferer(trainer.network(), spec.input(), spec.classes(),
                 InferSettings.from(c));
-            RoiDice d = RoiDice.evaluate(inf, testRois, mean, pad);
+            Connectivity conn = Connectivity.of(c.getInt("postprocess.connectivity"));
+            List<byte[]> truth = new ArrayList<>();
+            List<byte[]> raw = new ArrayList<>();
+            List<byte[]> largest = new ArrayList<>();
+            for (KidneyRoi r : testRois) {
+                byte[] p = inf.segment(r, mean, pad);
+                truth.add(r.labels());
+                raw.add(p);
+                largest.add(LargestComponents.keep(p, r.width(), r.height(), r.depth(), 1, conn));
+            }
+            RoiDice d = RoiDice.pooled(truth, raw);
+            // what the pipeline delivers without the CRF: the largest kidney-or-tumor component per ROI
+            RoiDice l = RoiDice.pooled(truth, largest);
             summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
             summary.put("heldout_rois", d.rois());
             summary.put("heldout_dice_kidney", d.kidney());
             summary.put("heldout_dice_tumor", d.tumor());
             summary.put("heldout_dice_kidney_and_tumor", d.kidneyAndTumor());
+            summary.put("heldout_largest_component_dice_kidney", l.kidney());
+            summary.put("heldout_largest_component_dice_tumor", l.tumor());
+            summary.put("heldout_largest_component_dice_kidney_and_tumor", l.kidneyAndTumor());
+            summary.put("heldout_true_tumor_voxels", tumorVoxels(truth));
             summary.put("eval_seconds", Math.round((System.nanoTime() - t1) / 1e8) / 10.0);
         }
         System.out.println(json.writeValueAsString(summary));
         return 0;
+    }
+
+    private static long tumorVoxels(List<byte[]> labels) {
+        long n = 0;
+        for (byte[] l : labels) {
+            for (byte b : l) {
+                n += b == 2 ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     static int testCount(int n, int testCases, double fraction) {
