@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import renalseg.cohort.CaseData;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import renalseg.networks.ModelSpec;
 import renalseg.training.Checkpoint;
 import renalseg.training.HistoryRow;
 import renalseg.training.Trainer;
+import renalseg.training.TrainingPosition;
 import renalseg.transforms.HuWindow;
 import renalseg.transforms.MeanAccumulator;
 import renalseg.volume.ImageVolume;
@@ -104,6 +106,17 @@ public final class LocalizerTrainer {
     /** Writes {@code dir/localizer.zip} and {@code dir/localizer.json}. */
     public void save(Path dir) throws IOException {
         trainer.save(dir.resolve(Localizer.NETWORK));
+        meta.write(dir.resolve(Localizer.META));
+    }
+
+    /**
+     * Writes the folder as {@link #save} does, for a network trained elsewhere from this trainer's start
+     * (the pipeline's parameter averaging): {@code network}, its position and history.
+     */
+    public void save(Path dir, ComputationGraph network, TrainingPosition position, List<HistoryRow> history)
+        throws IOException {
+        new Checkpoint(network, trainer.spec(), trainer.settings(), trainer.normalizationMean(), position, history)
+            .write(dir.resolve(Localizer.NETWORK));
         meta.write(dir.resolve(Localizer.META));
     }
 

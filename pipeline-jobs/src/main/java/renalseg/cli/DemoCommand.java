@@ -59,6 +59,10 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("demo: report   " + run.resolve("report/index.html"));
             System.err.println("demo: tables   " + run.resolve("tables") + " (Parquet: metrics, summary, failures, ...)");
             System.err.println("demo: segmentations " + run.resolve("segmentations"));
+            System.err.println("demo: networks " + run.resolve("checkpoints") + " (model.zip, localizer/): segment a new scan "
+                + "with `renalseg segment --checkpoint " + run.resolve("checkpoints") + " --image FILE --out FILE`, a "
+                + "cohort without labels with `renalseg pipeline --pretrained " + run.resolve("checkpoints")
+                + " --cohort DIR`");
         }
         return code;
     }

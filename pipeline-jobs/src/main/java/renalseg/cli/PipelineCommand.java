@@ -38,7 +38,7 @@ public final class PipelineCommand implements Callable<Integer> {
     String run;
 
     @Option(names = "--stages", split = ",", paramLabel = "STAGE",
-        description = "Stages to run (default all): ingest,preprocess,augment,train,infer,postprocess,evaluate.")
+        description = "Stages to run (default all): ingest,preprocess,augment,train,localize,infer,postprocess,evaluate.")
     List<String> stages = new ArrayList<>();
 
     @Option(names = "--redo", split = ",", paramLabel = "STAGE",
@@ -51,6 +51,11 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "spark.key=value", description = "Spark/Hadoop setting, as spark-submit's --conf (repeatable).")
     List<String> sparkConf = new ArrayList<>();
 
+    @Option(names = "--pretrained", paramLabel = "DIR",
+        description = "Segment with the networks of an earlier run (its checkpoints folder) instead of training; "
+            + "the cohort may have no label maps at all. Sets model.pretrained.")
+    String pretrained;
+
     @Option(names = "--resume", description = "Continue training from the run folder's last checkpoint.")
     boolean resume;
 
@@ -59,6 +64,9 @@ public final class PipelineCommand implements Callable<Integer> {
         List<String> overrides = new ArrayList<>(sets);
         if (cohort != null) {
             overrides.add("cohort.uri=\"" + cohort.replace("\"", "\\\"") + "\"");
+        }
+        if (pretrained != null) {
+            overrides.add("model.pretrained=\"" + pretrained.replace("\"", "\\\"") + "\"");
         }
         Config cfg = RenalsegConfig.load(config, overrides);
         return execute(cfg, run, stages.isEmpty() ? cfg.getStringList("run.stages") : stages, redo, sparkConf, resume);

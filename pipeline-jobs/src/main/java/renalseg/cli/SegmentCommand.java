@@ -46,7 +46,8 @@ import renalseg.volume.LabelVolume;
 public final class SegmentCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, description = {"Checkpoint zip written by train, or its folder",
-        "(then last.zip); without --label, kidney ROIs come from the localizer in that folder (localizer/)."})
+        "(then last.zip), or a pipeline run's checkpoints folder (then model.zip); without --label, kidney ROIs",
+        "come from the localizer in that folder (localizer/)."})
     Path checkpoint;
 
     @Option(names = "--image", required = true, description = "CT volume (.nii / .nii.gz, HU).")
@@ -66,7 +67,14 @@ public final class SegmentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config c = configOptions.load();
         boolean folder = java.nio.file.Files.isDirectory(checkpoint);
-        Checkpoint ck = Checkpoint.read(folder ? checkpoint.resolve("last.zip") : checkpoint);
+        // a folder: train's (last.zip) or the pipeline's <run>/checkpoints (model.zip)
+        Path file = !folder ? checkpoint : java.nio.file.Files.isRegularFile(checkpoint.resolve("last.zip"))
+            ? checkpoint.resolve("last.zip") : checkpoint.resolve("model.zip");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new renalseg.util.InputError("segment: checkpoint not found: " + file + (folder ? " (a folder must hold last.zip, as "
+                + "train writes, or model.zip, as the pipeline's train stage writes)" : ""));
+        }
+        Checkpoint ck = Checkpoint.read(file);
         Path checkpointDir = folder ? checkpoint : checkpoint.toAbsolutePath().getParent();
         NiftiReader reader = new NiftiReader(c.getLong("cohort.max-voxels"));
         ImageVolume img = reader.image(image).volume();

@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 
@@ -52,6 +53,15 @@ public final class CaseJob {
 
     public static JavaRDD<Row> rows(JavaRDD<Outcome> outcomes) {
         return outcomes.flatMap(o -> o.rows.iterator());
+    }
+
+    /**
+     * The rows of one table when the work gives rows for two (told apart by their width: one read of each
+     * case feeds both, as preprocess does with ROIs and coarse scans).
+     */
+    public static JavaRDD<Row> rows(JavaRDD<Outcome> outcomes, StructType schema) {
+        int width = schema.size();
+        return rows(outcomes).filter(r -> r.size() == width);
     }
 
     public static JavaRDD<Row> failures(JavaRDD<Outcome> outcomes) {

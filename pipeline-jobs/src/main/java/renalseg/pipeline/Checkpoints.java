@@ -7,13 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import renalseg.localization.Localizer;
+import renalseg.localization.LocalizerTrainer;
 import renalseg.training.Checkpoint;
+import renalseg.training.HistoryRow;
+import renalseg.training.TrainingPosition;
+import renalseg.util.InputError;
 
 /**
  * Training checkpoints in {@code <run>/checkpoints/} on any Hadoop file system: written locally (the
  * model library writes zips to local paths) and copied up; {@code round-NNNNNN.zip} every N rounds,
- * {@code model.zip} for the trained network.
+ * {@code model.zip} for the trained network, {@code localizer/} for the localizer (the folder is what
+ * {@code segment --checkpoint} and {@code model.pretrained} take).
  */
 public final class Checkpoints {
 
@@ -61,6 +69,89 @@ public final class Checkpoints {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading checkpoint " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code checkpoints/localizer/} holds a trained localizer. */
+    public boolean hasLocalizer() {
+        return exists(Localizer.DIR + "/" + Localizer.NETWORK) && exists(Localizer.DIR + "/" + Localizer.META);
+    }
+
+    /** Saves a localizer trained by parameter averaging to {@code checkpoints/localizer/} (replacing one). */
+    public void writeLocalizer(LocalizerTrainer trainer, ComputationGraph network, TrainingPosition position,
+                               List<HistoryRow> history) {
+        try {
+            java.nio.file.Path local = Files.createTempDirectory("renalseg-localizer");
+            try {
+                trainer.save(local, network, position, history);
+                FileSystem fs = run.fs();
+                Path dst = new Path(run.checkpoints() + "/" + Localizer.DIR);
+                Path tmp = new Path(run.checkpoints() + "/_" + Localizer.DIR + ".tmp");
+                fs.delete(tmp, true);
+                fs.mkdirs(tmp);
+                for (String f : new String[] {Localizer.NETWORK, Localizer.META}) {
+                    fs.copyFromLocalFile(false, true, new Path(local.resolve(f).toUri()), new Path(tmp, f));
+                }
+                fs.delete(dst, true);
+                if (!fs.rename(tmp, dst)) {
+                    throw new IOException("cannot rename " + tmp + " to " + dst);
+                }
+            } finally {
+                deleteLocal(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the localizer: " + e.getMessage(), e);
+        }
+    }
+
+    /** The localizer's two files ({@code localizer.zip}, {@code localizer.json}) as bytes, for a broadcast. */
+    public byte[][] localizerFiles() {
+        try {
+            byte[][] out = new byte[2][];
+            String[] names = {Localizer.NETWORK, Localizer.META};
+            for (int i = 0; i < 2; i++) {
+                try (java.io.InputStream in = run.fs().open(new Path(run.checkpoints() + "/" + Localizer.DIR + "/"
+                    + names[i]))) {
+                    out[i] = in.readAllBytes();
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the localizer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code model.pretrained}: another run's {@code model.zip} (required) and {@code localizer/} (when it
+     * has one) copied into this run's checkpoint folder, which is emptied first.
+     */
+    public void copyFrom(String pretrainedUri) {
+        try {
+            Path src = new Path(pretrainedUri);
+            FileSystem srcFs = src.getFileSystem(run.hadoop());
+            Path model = new Path(src, FINAL);
+            if (!srcFs.exists(model)) {
+                throw new InputError("model.pretrained: " + model + " does not exist (give the checkpoints folder of a "
+                    + "run whose train stage finished)");
+            }
+            deleteAll();
+            FileSystem fs = run.fs();
+            fs.mkdirs(new Path(run.checkpoints()));
+            FileUtil.copy(srcFs, model, fs, new Path(run.checkpoints() + "/" + FINAL), false, run.hadoop());
+            Path loc = new Path(src, Localizer.DIR);
+            if (srcFs.exists(new Path(loc, Localizer.NETWORK))) {
+                FileUtil.copy(srcFs, loc, fs, new Path(run.checkpoints() + "/" + Localizer.DIR), false, run.hadoop());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("model.pretrained: copying " + pretrainedUri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteLocal(java.nio.file.Path dir) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(dir)) {
+            for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import renalseg.pipeline.stages.AugmentStage;
 import renalseg.pipeline.stages.EvaluateStage;
 import renalseg.pipeline.stages.InferStage;
 import renalseg.pipeline.stages.IngestStage;
+import renalseg.pipeline.stages.LocalizeStage;
 import renalseg.pipeline.stages.PostprocessStage;
 import renalseg.pipeline.stages.PreprocessStage;
 import renalseg.pipeline.stages.TrainStage;
@@ -41,6 +42,7 @@ public final class Pipeline {
         STAGES.put("preprocess", PreprocessStage::new);
         STAGES.put("augment", AugmentStage::new);
         STAGES.put("train", TrainStage::new);
+        STAGES.put("localize", LocalizeStage::new);
         STAGES.put("infer", InferStage::new);
         STAGES.put("postprocess", PostprocessStage::new);
         STAGES.put("evaluate", EvaluateStage::new);

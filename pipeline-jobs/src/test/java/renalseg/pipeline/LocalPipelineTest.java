@@ -110,13 +110,13 @@ class LocalPipelineTest {
             assertTrue(Files.readString(runDir.resolve("report/index.html")).contains("case_00003"));
             assertTrue(Files.exists(runDir.resolve("config.conf")));
             Dataset<Row> stages = run.readParts(spark, "stages", Tables.STAGE_PART);
-            assertEquals(7, stages.count());
+            assertEquals(8, stages.count());
 
             // a rerun skips every completed stage and leaves the tables as they were
             Pipeline.Summary again = new Pipeline(new PipelineContext(spark, cfg, run, false))
                 .run(Pipeline.select(List.of()), Set.of());
             assertEquals(List.of(), again.ran());
-            assertEquals(7, again.skipped().size());
+            assertEquals(8, again.skipped().size());
             assertEquals(3L * testCases.size(), run.read(spark, "metrics").count());
             assertNotNull(run.readText("_done/evaluate"));
         } finally {

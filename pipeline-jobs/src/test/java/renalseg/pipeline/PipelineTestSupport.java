@@ -27,9 +27,9 @@ final class PipelineTestSupport {
         return dir;
     }
 
-    /** A few training rounds of the small model: enough to run every stage, not to segment well. */
+    /** A few training rounds of the small model and the localizer: enough to run every stage, not to segment well. */
     static List<String> tinySettings() {
-        return new ArrayList<>(List.of(
+        List<String> s = new ArrayList<>(List.of(
             "model.preset=small",
             "roi.in-plane=48",
             "split.test-cases=2",
@@ -43,6 +43,33 @@ final class PipelineTestSupport {
             "spark.training.averaging-frequency=2",
             "spark.training.checkpoint-every-rounds=2",
             "run.progress-interval-s=5"));
+        s.addAll(tinyLocalizerSettings());
+        return s;
+    }
+
+    /**
+     * The localizer for SMALL phantoms as LocalizerLearningTest trains it (3 mm grid, 6 mm margin, 600
+     * iterations of 4 crops): what finds their kidneys.
+     */
+    static List<String> localizerSettings() {
+        return new ArrayList<>(List.of(
+            "localizer.preset=localizer-small",
+            "localizer.spacing-mm=[3,3,3]",
+            "localizer.margin-mm=6",
+            "localizer.min-component-ml=0.3",
+            "localizer.train.p-foreground=0.5",
+            "localizer.train.iterations-per-epoch=600",
+            "localizer.train.batch-size=4",
+            "localizer.train.learning-rate=2e-2"));
+    }
+
+    /** A localizer trained just enough to run the mechanism (it finds nothing reliable). */
+    static List<String> tinyLocalizerSettings() {
+        return new ArrayList<>(List.of(
+            "localizer.preset=localizer-small",
+            "localizer.spacing-mm=[3,3,3]",
+            "localizer.train.iterations-per-epoch=4",
+            "localizer.train.batch-size=2"));
     }
 
     static boolean exists(Path p) {

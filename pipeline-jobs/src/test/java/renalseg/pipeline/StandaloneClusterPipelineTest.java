@@ -55,8 +55,8 @@ class StandaloneClusterPipelineTest {
                 Config cfg = RenalsegConfig.load(null, sets);
                 RunFolder run = new RunFolder(tmp.resolve("run").toString(), spark.sparkContext().hadoopConfiguration());
                 Pipeline.Summary s = new Pipeline(new PipelineContext(spark, cfg, run, false))
-                    .run(Pipeline.select(List.of("ingest", "preprocess", "augment", "train", "infer")), Set.of());
-                assertEquals(5, s.ran().size());
+                    .run(Pipeline.select(List.of("ingest", "preprocess", "augment", "train", "localize", "infer")), Set.of());
+                assertEquals(6, s.ran().size());
                 assertEquals(0, s.casesFailed());
 
                 Set<String> executors = new HashSet<>(run.read(spark, "predictions").select("executor").distinct()

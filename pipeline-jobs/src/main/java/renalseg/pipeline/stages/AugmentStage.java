@@ -16,6 +16,7 @@ import renalseg.augment.SampleManifest;
 import renalseg.augment.SampleRecord;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.roi.RoiCodec;
 import renalseg.util.InputError;
@@ -47,6 +48,11 @@ public final class AugmentStage implements Stage {
 
     @Override
     public StageResult run(PipelineContext ctx) {
+        if (Pretrained.configured(ctx.config())) {
+            // nothing to train on: the networks come from model.pretrained
+            ctx.run().writeTable(ctx.spark().createDataFrame(List.of(), SAMPLES), "samples");
+            return new StageResult(0, 0);
+        }
         AugmentSettings as = AugmentSettings.from(ctx.config());
         int maxCandidates = as.maxCandidates();
         JavaRDD<Row> train = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train"))

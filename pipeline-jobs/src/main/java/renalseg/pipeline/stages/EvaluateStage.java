@@ -32,7 +32,7 @@ import renalseg.pipeline.StageProgress;
 import renalseg.volume.LabelVolume;
 
 /**
- * Stage 7: per test case, its written segmentation against its label map (METRICS.md, one row per region)
+ * Stage 8: per labelled segmented case, its written segmentation against its label map (METRICS.md, one row per region)
  * into {@code metrics}; the cohort summary (per region and metric: n, mean, sd, median, min, max over the
  * non-null values; tumor detection sensitivity and specificity) into {@code summary}; and
  * {@code report/index.html}.

@@ -1,7 +1,5 @@
 package renalseg.pipeline.stages;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +33,7 @@ import renalseg.training.Checkpoint;
 import renalseg.transforms.PreprocessSettings;
 
 /**
- * Stage 5: sliding-window inference over the test ROIs, distributed over ROIs. The trained network's
+ * Stage 6: sliding-window inference over the ROIs to segment (the localize stage's {@code inference_rois}), distributed over ROIs. The trained network's
  * configuration JSON and parameters are broadcast once; each executor JVM builds the network once per
  * task slot ({@link ModelPool}) and keeps it for every later partition. {@code predictions} holds each
  * ROI's voted labels, and its class probabilities only when the CRF needs them.
@@ -67,8 +65,7 @@ public final class InferStage implements Stage {
         boolean keepProbabilities = CrfSettings.from(ctx.config()).enabled();
         ConfigText conf = new ConfigText(ctx.config());
 
-        Dataset<Row> test = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("test"))
-            .select("roi_id", "case_id", "roi");
+        Dataset<Row> test = ctx.run().read(ctx.spark(), "inference_rois").select("roi_id", "case_id", "roi");
         long n = test.count();
         LongAccumulator done = ctx.counter("infer rois");
         JavaRDD<Row> in = test.javaRDD().repartition(ctx.partitions(n));

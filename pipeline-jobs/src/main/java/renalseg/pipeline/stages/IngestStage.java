@@ -20,6 +20,7 @@ import renalseg.io.NiftiHeader;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.util.InputError;
@@ -57,9 +58,12 @@ public final class IngestStage implements Stage {
             throw new InputError("no cases found at " + cs.uri() + " (layout " + cs.layout() + ")");
         }
         CohortSplit split = CohortSplit.of(refs, SplitSettings.from(ctx.config()));
+        // with networks from an earlier run nothing trains here: every labelled case is a test case
+        boolean pretrained = Pretrained.configured(ctx.config());
         List<Object[]> items = new ArrayList<>();
         for (CaseRef r : refs) {
-            String s = split.train().contains(r.caseId()) ? "train" : split.test().contains(r.caseId()) ? "test" : null;
+            String s = !r.labelled() ? null : pretrained || split.test().contains(r.caseId()) ? "test"
+                : split.train().contains(r.caseId()) ? "train" : null;
             items.add(new Object[] {r, s});
         }
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());

@@ -39,7 +39,7 @@ import renalseg.volume.Reorientation;
 import scala.Tuple2;
 
 /**
- * Stage 6: per case (its ROIs grouped on one executor): the CRF on each ROI's probabilities and HU, the
+ * Stage 7: per case (its ROIs grouped on one executor): the CRF on each ROI's probabilities and HU, the
  * largest 18-connected kidney-or-tumor component per ROI, the ROIs pasted into the canonical volume and
  * turned back to the image file's own grid and affine, written as {@code segmentations/case_XXXXX.nii.gz}.
  */
@@ -60,7 +60,7 @@ public final class PostprocessStage implements Stage {
     @Override
     public StageResult run(PipelineContext ctx) {
         Dataset<Row> preds = ctx.run().read(ctx.spark(), "predictions");
-        Dataset<Row> rois = ctx.run().read(ctx.spark(), "rois").select("roi_id", "roi", "spacing");
+        Dataset<Row> rois = ctx.run().read(ctx.spark(), "inference_rois").select("roi_id", "roi", "spacing");
         Dataset<Row> cases = ctx.run().read(ctx.spark(), "cases").select("case_id", "image_uri");
         Dataset<Row> joined = preds.join(rois, "roi_id").join(cases, "case_id")
             .select("case_id", "roi_id", "labels", "probabilities", "roi", "image_uri", "spacing");

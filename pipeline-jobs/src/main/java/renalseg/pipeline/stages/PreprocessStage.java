@@ -2,6 +2,7 @@ package renalseg.pipeline.stages;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -15,11 +16,16 @@ import renalseg.cohort.CaseData;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.CohortSettings;
+import renalseg.localization.CoarseVolume;
+import renalseg.localization.LocalizerSettings;
+import renalseg.localization.LocalizerTrainer;
 import renalseg.pipeline.CaseJob;
+import renalseg.pipeline.CoarseStore;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.roi.CasePreprocessor;
@@ -36,7 +42,9 @@ import renalseg.util.InputError;
  * Stage 2: each case read in full on an executor, reoriented to canonical RAS, HU windowed and scaled to
  * [0, 1], and cut into one ROI per kidney; {@code rois} holds each ROI (RoiCodec bytes: voxels, labels,
  * box) with its geometry. The training set's mean intensity (over the training ROIs) goes to the
- * {@code normalization} table; materialization and inference subtract it.
+ * {@code normalization} table; materialization and inference subtract it. When this run trains the
+ * localizer, the labelled training cases' coarse scans go to {@code coarse} (the same read of each case).
+ * Unlabelled cases give no rows here: the localize stage places their ROIs.
  */
 public final class PreprocessStage implements Stage {
 
@@ -65,9 +73,23 @@ public final class PreprocessStage implements Stage {
         .add("hu_max", DataTypes.DoubleType, false)
         .add("training_rois", DataTypes.LongType, false);
 
+    /** Coarse whole scans of the labelled training cases, for the localizer (train stage). */
+    public static final StructType COARSE = new StructType()
+        .add("case_id", DataTypes.StringType, false)
+        .add("split", DataTypes.StringType, true)
+        .add("width", DataTypes.IntegerType, false)
+        .add("height", DataTypes.IntegerType, false)
+        .add("depth", DataTypes.IntegerType, false)
+        .add("coarse", DataTypes.BinaryType, false);
+
     @Override
     public String name() {
         return "preprocess";
+    }
+
+    /** Whether this run trains a localizer (so preprocess keeps the training cases' coarse scans). */
+    static boolean trainsLocalizer(Config c) {
+        return c.getBoolean("localizer.enabled") && !Pretrained.configured(c);
     }
 
     @Override
@@ -82,10 +104,17 @@ public final class PreprocessStage implements Stage {
         try (StageProgress p = ctx.progress(done, "preprocess", list.size())) {
             out.count();
         }
-        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out), ROIS);
+        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out, ROIS), ROIS);
         ctx.run().writeTable(rois, "rois");
+        if (trainsLocalizer(ctx.config())) {
+            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, COARSE), COARSE), "coarse");
+        }
         long failed = ctx.recordFailures(name(), CaseJob.failures(out));
         out.unpersist();
+        if (Pretrained.configured(ctx.config())) {
+            // the pretrained checkpoint carries its own normalization; nothing is trained here
+            return new StageResult(list.size() - failed, failed);
+        }
 
         Row agg = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train"))
             .agg(org.apache.spark.sql.functions.sum("intensity_sum"), org.apache.spark.sql.functions.sum("intensity_count"),
@@ -108,31 +137,47 @@ public final class PreprocessStage implements Stage {
         String labelUri = c.isNullAt(2) ? null : c.getString(2);
         String split = c.isNullAt(3) ? null : c.getString(3);
         if (labelUri == null) {
-            throw new InputError(caseId + ": no label map; kidney ROIs come from labels (roi.source = labels)");
+            // an unlabelled case: its ROIs come from the localizer (localize stage)
+            return List.of();
         }
-        CohortSettings cs = CohortSettings.from(conf.get());
+        Config cfg = conf.get();
+        CohortSettings cs = CohortSettings.from(cfg);
         CaseData d = new CaseReader(cs, hadoop.configuration()).read(new CaseRef(caseId, c.getString(1), labelUri));
-        RoiSettings rs = RoiSettings.from(conf.get());
-        PreparedCase pc = new CasePreprocessor(PreprocessSettings.from(conf.get()), rs, new LabelRoiSource(rs)).prepare(d);
+        RoiSettings rs = RoiSettings.from(cfg);
+        PreprocessSettings ps = PreprocessSettings.from(cfg);
+        PreparedCase pc = new CasePreprocessor(ps, rs, new LabelRoiSource(rs)).prepare(d);
         if (pc.resampled()) {
             throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
         }
         if (pc.rois().isEmpty()) {
             throw new InputError(caseId + ": no kidney in the label map, so no ROI");
         }
+        List<Row> rows = roiRows(pc, split);
+        if ("train".equals(split) && trainsLocalizer(cfg)) {
+            CoarseVolume v = LocalizerTrainer.coarseCase(d, LocalizerSettings.from(cfg), ps.window());
+            rows.add(RowFactory.create(caseId, split, v.width(), v.height(), v.depth(), CoarseStore.encode(v)));
+        }
+        return rows;
+    }
+
+    /** One {@link #ROIS} row per ROI of a prepared case. */
+    static List<Row> roiRows(PreparedCase pc, String split) {
         double[] sp = pc.processing().spacing();
         Double[] spacing = {sp[0], sp[1], sp[2]};
         List<Row> rows = new ArrayList<>();
         for (KidneyRoi r : pc.rois()) {
             long kidney = 0;
             long tumor = 0;
-            for (byte b : r.labels()) {
-                kidney += b == 1 ? 1 : 0;
-                tumor += b == 2 ? 1 : 0;
+            if (r.labels() != null) {
+                for (byte b : r.labels()) {
+                    kidney += b == 1 ? 1 : 0;
+                    tumor += b == 2 ? 1 : 0;
+                }
             }
             MeanAccumulator m = MeanAccumulator.EMPTY.add(r.voxels());
-            rows.add(RowFactory.create(r.id(), caseId, r.side().name(), split, r.box().x0(), r.box().y0(), r.box().z0(),
-                r.width(), r.height(), r.depth(), spacing, true, kidney, tumor, m.sum(), m.count(), RoiCodec.encode(r)));
+            rows.add(RowFactory.create(r.id(), pc.caseId(), r.side().name(), split, r.box().x0(), r.box().y0(),
+                r.box().z0(), r.width(), r.height(), r.depth(), spacing, r.labels() != null, kidney, tumor, m.sum(),
+                m.count(), RoiCodec.encode(r)));
         }
         return rows;
     }

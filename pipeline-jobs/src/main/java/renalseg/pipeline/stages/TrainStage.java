@@ -14,19 +14,24 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import renalseg.augment.AugmentSettings;
 import renalseg.augment.SampleMaterializer;
 import renalseg.augment.SampleRecord;
 import renalseg.augment.SampleTensor;
 import renalseg.config.ConfigError;
+import renalseg.localization.CoarseBatches;
+import renalseg.localization.CoarseVolume;
+import renalseg.localization.LocalizerSettings;
+import renalseg.localization.LocalizerTrainer;
 import renalseg.networks.ModelSpec;
 import renalseg.pipeline.Checkpoints;
+import renalseg.pipeline.CoarseStore;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.RoiStore;
 import renalseg.pipeline.Stage;
 import renalseg.roi.RoiSettings;
@@ -36,17 +41,17 @@ import renalseg.training.HistoryRow;
 import renalseg.training.TrainSettings;
 import renalseg.training.Trainer;
 import renalseg.training.TrainingPosition;
+import renalseg.transforms.HuWindow;
 import renalseg.transforms.PreprocessSettings;
 import renalseg.util.InputError;
-import renalseg.util.Progress;
 
 /**
- * Stage 4: DL4J's SparkComputationGraph with a ParameterAveragingTrainingMaster. One averaging round at a
- * time: the driver deals the next workers x averaging-frequency x batch-size-per-worker samples of the
- * manifest (cycling through it) into whole worker minibatches (one RDD element each: DataSet.merge cannot
- * join 5-D samples), executors materialize them from the broadcast training ROIs, the master fits and
- * averages. Rounds give the history rows, progress, checkpoints and the resume point. The total number of
- * samples is train.epochs x train.iterations-per-epoch x train.batch-size.
+ * Stage 4: the fine network, then (localizer.enabled) the coarse localizer, each with DL4J's
+ * SparkComputationGraph and a ParameterAveragingTrainingMaster ({@link ParameterAveraging}). Fine network:
+ * sample n is the manifest's sample n (cycling), materialized on executors from the broadcast training
+ * ROIs; rounds give the history rows, progress, checkpoints and the resume point. Localizer: crops of the
+ * broadcast coarse training scans. The total number of samples of each is its epochs x
+ * iterations-per-epoch x batch-size. With {@code model.pretrained}, both are copied in instead.
  */
 public final class TrainStage implements Stage {
 
@@ -101,12 +106,24 @@ public final class TrainStage implements Stage {
     @Override
     public StageResult run(PipelineContext ctx) {
         Config cfg = ctx.config();
+        Checkpoints checkpoints = new Checkpoints(ctx.run());
+        if (Pretrained.configured(cfg)) {
+            return copyPretrained(ctx, checkpoints);
+        }
+        StageResult fine = trainFine(ctx, cfg, checkpoints);
+        if (cfg.getBoolean("localizer.enabled")) {
+            trainLocalizer(ctx, cfg, checkpoints);
+        }
+        return fine;
+    }
+
+    private StageResult trainFine(PipelineContext ctx, Config cfg, Checkpoints checkpoints) {
         ModelSpec spec = ModelSpec.load(cfg.getString("model.preset"));
         TrainSettings ts = TrainSettings.from(cfg);
         DistributedSettings ds = DistributedSettings.from(cfg, ctx.spark().sparkContext().defaultParallelism());
         double mean = ctx.run().read(ctx.spark(), "normalization").first().getDouble(0);
 
-        List<SampleRecord> manifest = new ArrayList<>();
+        ArrayList<SampleRecord> manifest = new ArrayList<>();
         for (Row r : ctx.run().read(ctx.spark(), "samples").orderBy("sample").collectAsList()) {
             manifest.add(new SampleRecord(r.getString(1), r.getInt(2), r.getInt(3), r.getInt(4), r.getBoolean(5),
                 r.getBoolean(6), r.getBoolean(7), r.getLong(8)));
@@ -120,8 +137,8 @@ public final class TrainStage implements Stage {
             rois.put(r.getString(0), (byte[]) r.get(1));
         }
         Broadcast<HashMap<String, byte[]>> roiBroadcast = ctx.jsc().broadcast(rois);
+        Broadcast<ArrayList<SampleRecord>> manifestBroadcast = ctx.jsc().broadcast(manifest);
 
-        Checkpoints checkpoints = new Checkpoints(ctx.run());
         Trainer trainer;
         List<HistoryRow> history = new ArrayList<>();
         long samplesSeen = 0;
@@ -137,80 +154,107 @@ public final class TrainStage implements Stage {
             checkpoints.deleteAll();
             trainer = Trainer.start(spec, ts, mean);
         }
-
-        ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(ds.workers(), ds.batchSizePerWorker())
-            .batchSizePerWorker(ds.batchSizePerWorker())
-            .averagingFrequency(ds.averagingFrequency())
-            .workerPrefetchNumBatches(ds.prefetch())
-            .storageLevel(ds.storageLevel())
-            .rddTrainingApproach(ds.approach())
-            .collectTrainingStats(ds.collectStats())
-            .rngSeed(ts.seed())
-            .build();
-        SparkComputationGraph net = new SparkComputationGraph(ctx.jsc(), trainer.network(), tm);
-
-        long total = ts.totalIterations() * ts.batchSize();
-        long perRound = ds.samplesPerRound();
-        int rounds = (int) ((total + perRound - 1) / perRound);
-        int firstRound = (int) (samplesSeen / perRound);
+        System.err.printf(Locale.ROOT, "renalseg: train: model %s, %d samples in the manifest%n", spec.name(),
+            manifest.size());
         ConfigText conf = new ConfigText(cfg);
         int classes = spec.classes();
-        Progress progress = new Progress("train rounds", rounds - firstRound, System.err,
+        ParameterAveraging pa = new ParameterAveraging(ctx.jsc(), ds, ts, "fine network",
             cfg.getLong("run.progress-interval-s") * 1_000_000_000L);
-        double timeBefore = history.isEmpty() ? 0 : history.get(history.size() - 1).timeS();
-        long t0 = System.nanoTime();
-        System.err.printf(Locale.ROOT, "renalseg: train: %d rounds of %d workers x %d minibatches of %d (model %s, %d samples in the manifest)%n",
-            rounds, ds.workers(), ds.averagingFrequency(), ds.batchSizePerWorker(), spec.name(), manifest.size());
-        for (int round = firstRound; round < rounds; round++) {
-            long tr = System.nanoTime();
-            List<List<SampleRecord>> batches = new ArrayList<>();
-            long base = (long) round * perRound;
-            for (int b = 0; b < ds.workers() * ds.averagingFrequency(); b++) {
-                List<SampleRecord> batch = new ArrayList<>();
-                for (int k = 0; k < ds.batchSizePerWorker(); k++) {
-                    batch.add(manifest.get((int) ((base + (long) b * ds.batchSizePerWorker() + k) % manifest.size())));
-                }
-                batches.add(batch);
+        ComputationGraph trained = pa.fit(trainer.network(), samplesSeen, history, samples -> {
+            List<SampleRecord> m = manifestBroadcast.value();
+            List<SampleRecord> batch = new ArrayList<>(samples.length);
+            for (long n : samples) {
+                batch.add(m.get((int) (n % m.size())));
             }
-            // DL4J's updater schedule counts iterations: give the workers the global position
-            long iteration = base / ts.batchSize();
-            net.getNetwork().getConfiguration().setIterationCount((int) Math.min(Integer.MAX_VALUE, iteration));
-            net.getNetwork().getConfiguration().setEpochCount((int) (iteration / ts.iterationsPerEpoch()));
-            JavaRDD<DataSet> data = ctx.jsc().parallelize(batches, ds.workers())
-                .map(batch -> materialize(batch, roiBroadcast, conf, mean, classes));
-            net.fit(data);
-            double loss = net.getScore();
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("training diverged: loss " + loss + " in round " + round);
-            }
-            samplesSeen = base + perRound;
-            long itNow = samplesSeen / ts.batchSize();
-            double secs = (System.nanoTime() - tr) / 1e9;
-            history.add(new HistoryRow(round, itNow, loss, ts.learningRateAt(iteration), perRound / Math.max(1e-9, secs),
-                timeBefore + (System.nanoTime() - t0) / 1e9));
-            progress.step(1);
-            boolean last = round == rounds - 1;
+            return materialize(batch, roiBroadcast, conf, mean, classes);
+        }, (round, seen, net, last) -> {
             if ((round + 1) % ds.checkpointEveryRounds() == 0 || last) {
-                TrainingPosition pos = new TrainingPosition(itNow, (int) (itNow / ts.iterationsPerEpoch()), samplesSeen);
-                checkpoints.write(new Checkpoint(net.getNetwork(), spec, ts, mean, pos, history),
+                checkpoints.write(new Checkpoint(net, spec, ts, mean, position(ts, seen), history),
                     Checkpoints.roundName(round + 1));
                 checkpoints.keepLatest(ds.keepCheckpoints());
             }
+        });
+        checkpoints.write(new Checkpoint(trained, spec, ts, mean, position(ts, pa.samplesSeen()), history),
+            Checkpoints.FINAL);
+        ctx.run().writeTable(ctx.spark().createDataFrame(historyRows(history), HISTORY).coalesce(1), "history");
+        roiBroadcast.destroy();
+        manifestBroadcast.destroy();
+        return new StageResult(rois.size(), 0);
+    }
+
+    /**
+     * The localizer, on the coarse scans of the labelled training cases (preprocess's {@code coarse} table),
+     * through the same parameter averaging; saved to {@code checkpoints/localizer/}.
+     */
+    private void trainLocalizer(PipelineContext ctx, Config cfg, Checkpoints checkpoints) {
+        if (ctx.resume() && checkpoints.hasLocalizer()) {
+            System.err.println("renalseg: train: the localizer is already trained in this run, kept");
+            return;
         }
-        HistoryRow lastRow = history.isEmpty() ? null : history.get(history.size() - 1);
-        if (lastRow != null) {
-            System.err.printf(Locale.ROOT, "renalseg: train: final loss %.4f after %d rounds%n", lastRow.loss(), rounds);
+        ArrayList<byte[]> packed = new ArrayList<>();
+        List<CoarseVolume> volumes = new ArrayList<>();
+        for (Row r : ctx.run().read(ctx.spark(), "coarse").orderBy("case_id").select("coarse").collectAsList()) {
+            packed.add((byte[]) r.get(0));
+            volumes.add(CoarseStore.decode((byte[]) r.get(0)));
         }
-        TrainingPosition end = new TrainingPosition(samplesSeen / ts.batchSize(),
-            (int) (samplesSeen / ts.batchSize() / ts.iterationsPerEpoch()), samplesSeen);
-        checkpoints.write(new Checkpoint(net.getNetwork(), spec, ts, mean, end, history), Checkpoints.FINAL);
+        if (volumes.isEmpty()) {
+            throw new InputError("no coarse training scans for the localizer (localizer.enabled = true)");
+        }
+        LocalizerSettings ls = LocalizerSettings.from(cfg);
+        HuWindow window = PreprocessSettings.from(cfg).window();
+        double padHu = RoiSettings.from(cfg).padHu();
+        LocalizerTrainer lt = LocalizerTrainer.start(ls, window, padHu, volumes);
+        TrainSettings ts = ls.train();
+        DistributedSettings ds = DistributedSettings.from(cfg, ctx.spark().sparkContext().defaultParallelism());
+        Broadcast<ArrayList<byte[]>> scans = ctx.jsc().broadcast(packed);
+        int[] crop = lt.trainer().spec().input();
+        double mean = lt.trainer().normalizationMean();
+        float padScaled = window.scale(padHu);
+        double pForeground = ls.pForeground();
+        org.nd4j.linalg.api.buffer.DataType dataType = ts.nd4jDataType();
+        long seed = ts.seed();
+        System.err.printf(Locale.ROOT, "renalseg: train: localizer %s on %d coarse scans%n", ls.preset(), volumes.size());
+        List<HistoryRow> history = new ArrayList<>();
+        ParameterAveraging pa = new ParameterAveraging(ctx.jsc(), ds, ts, "localizer",
+            cfg.getLong("run.progress-interval-s") * 1_000_000_000L);
+        ComputationGraph trained = pa.fit(lt.trainer().network(), 0, history, samples -> {
+            // sample n depends on (seed, n) alone: one sampler per executor serves every batch
+            CoarseBatches b = CoarseStore.sampler(scans, v -> new CoarseBatches(v, crop, mean, padScaled, pForeground,
+                samples.length, dataType, seed, 0));
+            List<SampleTensor> batch = new ArrayList<>(samples.length);
+            for (long n : samples) {
+                batch.add(b.sample(n));
+            }
+            return Batches.toDataSet(batch, 2, dataType);
+        }, (round, seen, net, last) -> { });
+        checkpoints.writeLocalizer(lt, trained, position(ts, pa.samplesSeen()), history);
+        ctx.run().writeTable(ctx.spark().createDataFrame(historyRows(history), HISTORY).coalesce(1),
+            "localizer_history");
+        CoarseStore.release(scans);
+        scans.destroy();
+    }
+
+    /** {@code model.pretrained}: its networks copied into this run's checkpoints, nothing trained. */
+    private StageResult copyPretrained(PipelineContext ctx, Checkpoints checkpoints) {
+        String from = Pretrained.uri(ctx.config());
+        checkpoints.copyFrom(from);
+        System.err.println("renalseg: train: model.pretrained: using the networks of " + from
+            + (checkpoints.hasLocalizer() ? " (fine network and localizer)" : " (fine network; no localizer)"));
+        ctx.run().writeTable(ctx.spark().createDataFrame(List.of(), HISTORY).coalesce(1), "history");
+        return new StageResult(0, 0);
+    }
+
+    private static TrainingPosition position(TrainSettings ts, long samplesSeen) {
+        long it = samplesSeen / ts.batchSize();
+        return new TrainingPosition(it, (int) (it / ts.iterationsPerEpoch()), samplesSeen);
+    }
+
+    private static List<Row> historyRows(List<HistoryRow> history) {
         List<Row> rows = new ArrayList<>();
         for (HistoryRow h : history) {
             rows.add(RowFactory.create(h.round(), h.iteration(), h.loss(), h.learningRate(), h.samplesPerS(), h.timeS()));
         }
-        ctx.run().writeTable(ctx.spark().createDataFrame(rows, HISTORY).coalesce(1), "history");
-        roiBroadcast.destroy();
-        return new StageResult(rois.size(), 0);
+        return rows;
     }
 
     static DataSet materialize(List<SampleRecord> batch, Broadcast<HashMap<String, byte[]>> rois, ConfigText conf,
