@@ -64,6 +64,7 @@ final class ReportPage {
         h.append("<div class=\"grid\">\n");
         training.forEach(this::figure);
         h.append("</div>\n</section>\n");
+        localizations(data);
         stages(data);
         failures(data);
         config(data);
@@ -248,6 +249,32 @@ final class ReportPage {
         }
         h.append("<tr class=\"total\"><td>total</td><td></td><td class=\"n\">").append(duration(total))
             .append("</td><td></td><td></td></tr>\n</tbody>\n</table>\n</section>\n");
+    }
+
+    /** Cases whose ROIs came from the localizer: what it found, its time, and the ROI recall. */
+    private void localizations(StudyData data) {
+        if (data.localizations().isEmpty()) {
+            return;
+        }
+        List<LocalizationRow> l = data.localizations();
+        double minRecall = l.stream().filter(r -> r.recall() != null).mapToDouble(LocalizationRow::recall).min()
+            .orElse(Double.NaN);
+        long below = l.stream().filter(r -> r.recall() != null && r.recall() < 0.995).count();
+        h.append("<section id=\"localization\"><h2>Kidney localization</h2>\n")
+            .append("<p class=\"note\">").append(l.size()).append(" case(s) were cut from the localizer's ROIs, ")
+            .append(num(l.stream().mapToDouble(LocalizationRow::seconds).average().orElse(Double.NaN), 2))
+            .append(" s per scan on average. ROI recall is the share of a labelled case's kidney-or-tumor voxels ")
+            .append("inside its ROIs").append(Double.isNaN(minRecall) ? " (no labelled case here)"
+                : ": lowest " + num(minRecall, 4) + ", " + below + " case(s) below 0.995").append(".</p>\n")
+            .append("<table class=\"data\">\n<thead><tr><th>Case</th><th>Kidneys found</th><th>ROIs</th>")
+            .append("<th>ROI recall</th><th>Seconds</th><th>Finding</th></tr></thead>\n<tbody>\n");
+        for (LocalizationRow r : l) {
+            h.append("<tr><td>").append(esc(r.caseId())).append("</td><td>").append(r.kidneys()).append("</td><td>")
+                .append(r.rois()).append("</td><td>").append(r.recall() == null ? "&ndash;" : num(r.recall(), 4))
+                .append("</td><td>").append(num(r.seconds(), 2)).append("</td><td class=\"msg\">")
+                .append(esc(r.finding())).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
     }
 
     private void failures(StudyData data) {

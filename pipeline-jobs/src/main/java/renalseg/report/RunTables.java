@@ -103,6 +103,9 @@ final class RunTables {
                 Comparator.comparing(StageRow::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))),
             rows("cases", CASES, r -> str(r, "image_uri") != null ? new CaseFiles(str(r, "case_id"), str(r, "image_uri"),
                 str(r, "label_uri")) : null),
+            sorted(rows("localizations", r -> new LocalizationRow(str(r, "case_id"), lng(r, "kidneys"), lng(r, "rois"),
+                dblOrNull(r, "recall"), dbl(r, "seconds"), str(r, "finding"))),
+                Comparator.comparing(LocalizationRow::caseId)),
             exists("config.conf") ? readText("config.conf") : null);
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
  * hand in tests). Missing tables are empty lists; {@code configText} is null when the run has none.
  */
 public record StudyData(String runName, List<MetricRow> metrics, List<SummaryRow> summary, List<HistoryRow> history,
-                        List<FailureRow> failures, List<StageRow> stages, List<CaseFiles> cases, String configText) {
+                        List<FailureRow> failures, List<StageRow> stages, List<CaseFiles> cases,
+                        List<LocalizationRow> localizations, String configText) {
 
     public StudyData {
         metrics = List.copyOf(metrics);
@@ -16,5 +17,6 @@ public record StudyData(String runName, List<MetricRow> metrics, List<SummaryRow
         failures = List.copyOf(failures);
         stages = List.copyOf(stages);
         cases = List.copyOf(cases);
+        localizations = List.copyOf(localizations);
     }
 }

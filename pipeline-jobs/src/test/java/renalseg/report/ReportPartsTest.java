@@ -176,13 +176,16 @@ class ReportPartsTest {
 
         StudyData data = new StudyData("run<1>", List.of(kidney("case_<script>", 0.9)), List.of(), List.of(),
             List.of(new FailureRow("case_9", "ingest", "InputError", "bad & <broken> header")), List.of(), List.of(),
-            config);
+            List.of(new LocalizationRow("case_<loc>", 1, 1, 0.75, 0.2, "case_<loc>: localizer found 1 kidney")), config);
         Path index = StudyReport.write(data, id -> {
             throw new IllegalStateException("no volumes in this test");
         }, ReportSettings.DEFAULTS, dir);
         String html = Files.readString(index);
         assertFalse(html.contains("case_<script>"), "case id is escaped");
         assertTrue(html.contains("case_&lt;script&gt;"));
+        // the localization section: escaped, with the recall below the 0.995 target counted
+        assertFalse(html.contains("case_<loc>"));
+        assertTrue(html.contains("lowest 0.7500, 1 case(s) below 0.995"), html);
         assertTrue(html.contains("bad &amp; &lt;broken&gt; header"));
         assertFalse(html.contains("s3cr3t"));
         for (String png : List.of("dice.png", "assd.png", "volumes.png", "bland_altman_tumor.png", "loss.png", "learning_rate.png")) {
