@@ -68,6 +68,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--no-helpers", description = "Run every layer without oneDNN (libnd4j's generic kernels).")
         boolean noHelpers;
 
+        @Option(names = "--workspaces", defaultValue = "enabled",
+            description = "DL4J workspace mode for training and inference: enabled (default) or none.")
+        String workspaces;
+
         @Override
         public Integer call() throws Exception {
             if (noHelpers) {
@@ -79,6 +83,13 @@ public final class BenchCommand implements Runnable {
             ModelSpec ms = ModelSpec.load(model);
             TrainSettings ts = TrainSettings.from(RenalsegConfig.defaults());
             ComputationGraph g = FcnPpm.build(ms, ts.networkSetup());
+            org.deeplearning4j.nn.conf.WorkspaceMode wm = switch (workspaces.toLowerCase(java.util.Locale.ROOT)) {
+                case "enabled" -> org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED;
+                case "none" -> org.deeplearning4j.nn.conf.WorkspaceMode.NONE;
+                default -> throw new InputError("--workspaces takes enabled or none, not " + workspaces);
+            };
+            g.getConfiguration().setTrainingWorkspaceMode(wm);
+            g.getConfiguration().setInferenceWorkspaceMode(wm);
             int[] in = ms.input();
             Nd4j.getRandom().setSeed(1);
             INDArray x = Nd4j.randn(DataType.FLOAT, batch, ms.inChannels(), in[0], in[1], in[2]);
@@ -129,6 +140,8 @@ public final class BenchCommand implements Runnable {
                 row.put("peak_rss_mb", round(statusKb("VmHWM") / 1024.0));
                 row.put("rss_mb", round(statusKb("VmRSS") / 1024.0));
                 row.put("jvm_heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
+                row.put("jvm_heap_committed_mb", Runtime.getRuntime().totalMemory() >> 20);
+                row.put("workspaces", wm.name().toLowerCase(java.util.Locale.ROOT));
                 row.put("threads", Nd4j.getEnvironment().maxThreads());
                 row.put("natives", Natives.loadedClassifier());
                 row.put("onednn_helpers", Nd4j.getEnvironment().helpersAllowed());
