@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
-import renalseg.networks.ModelSpec;
 import renalseg.pipeline.Checkpoints;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.ModelPool;
