@@ -1,9 +1,7 @@
 package renalseg.networks;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
@@ -45,14 +43,7 @@ public class DilatedConvolution3D extends Convolution3D {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("Convolution3D", getLayerName(), layerIndex, getNIn(), getNOut());
-        DilatedConvolution3DLayer ret = new DilatedConvolution3DLayer(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        ParamInitializer init = initializer();
-        Map<String, INDArray> table = init.init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(table);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new DilatedConvolution3DLayer(conf, networkDataType), this, conf, listeners, layerIndex,
+            layerParamsView, initializeParams);
     }
 }

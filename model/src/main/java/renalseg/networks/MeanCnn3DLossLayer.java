@@ -1,7 +1,6 @@
 package renalseg.networks;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
@@ -38,14 +37,8 @@ public class MeanCnn3DLossLayer extends Cnn3DLossLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        Impl ret = new Impl(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(table);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new Impl(conf, networkDataType), this, conf, listeners, layerIndex,
+            layerParamsView, initializeParams);
     }
 
     /** The layer: scores without the division by the minibatch size. */
