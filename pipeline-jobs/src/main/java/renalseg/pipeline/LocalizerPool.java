@@ -6,17 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import renalseg.localization.Localizer;
 
 /**
  * Localizers on an executor, kept for the life of the JVM like {@link ModelPool}: built from the broadcast
  * bytes of {@code localizer.zip} and {@code localizer.json} (written once to a local folder, which
- * {@link Localizer#load} reads), one per concurrent task (a network is not safe for two threads).
+ * {@link Localizer#load} reads), one per concurrent task ({@link ExecutorPool}).
  */
 public final class LocalizerPool {
 
-    private static final Map<String, ConcurrentLinkedQueue<Localizer>> IDLE = new ConcurrentHashMap<>();
+    private static final ExecutorPool<Localizer> POOL = new ExecutorPool<>();
     private static final Map<String, Path> FOLDERS = new ConcurrentHashMap<>();
 
     private LocalizerPool() {
@@ -24,11 +23,20 @@ public final class LocalizerPool {
 
     /** @param files {@code [localizer.zip bytes, localizer.json bytes]} */
     public static Localizer borrow(String id, byte[][] files) {
-        Localizer l = IDLE.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).poll();
-        if (l != null) {
-            return l;
+        return POOL.borrow(id, () -> load(folder(id, files)));
+    }
+
+    private static Localizer load(Path dir) {
+        try {
+            return Localizer.load(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("loading the localizer: " + e.getMessage(), e);
         }
-        Path dir = FOLDERS.computeIfAbsent(id, k -> {
+    }
+
+    /** The local folder holding the broadcast files, written once per JVM. */
+    private static Path folder(String id, byte[][] files) {
+        return FOLDERS.computeIfAbsent(id, k -> {
             try {
                 Path d = Files.createTempDirectory("renalseg-localizer");
                 Files.write(d.resolve(Localizer.NETWORK), files[0]);
@@ -41,14 +49,9 @@ public final class LocalizerPool {
                 throw new UncheckedIOException(e);
             }
         });
-        try {
-            return Localizer.load(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("loading the localizer: " + e.getMessage(), e);
-        }
     }
 
     public static void giveBack(String id, Localizer l) {
-        IDLE.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(l);
+        POOL.giveBack(id, l);
     }
 }

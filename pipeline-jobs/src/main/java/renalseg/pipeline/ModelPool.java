@@ -2,7 +2,6 @@ package renalseg.pipeline;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -15,25 +14,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ModelPool {
 
-    private static final Map<String, ConcurrentLinkedQueue<ComputationGraph>> IDLE = new ConcurrentHashMap<>();
+    private static final ExecutorPool<ComputationGraph> POOL = new ExecutorPool<>();
     private static final Map<String, Integer> BUILT = new ConcurrentHashMap<>();
 
     private ModelPool() {
     }
 
     public static ComputationGraph borrow(String modelId, String configJson, Supplier<INDArray> params) {
-        ComputationGraph g = IDLE.computeIfAbsent(modelId, k -> new ConcurrentLinkedQueue<>()).poll();
-        if (g != null) {
-            return g;
-        }
-        ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(configJson));
-        net.init(params.get().dup(), false);
-        BUILT.merge(modelId, 1, Integer::sum);
-        return net;
+        return POOL.borrow(modelId, () -> {
+            ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(configJson));
+            net.init(params.get().dup(), false);
+            BUILT.merge(modelId, 1, Integer::sum);
+            return net;
+        });
     }
 
     public static void giveBack(String modelId, ComputationGraph g) {
-        IDLE.computeIfAbsent(modelId, k -> new ConcurrentLinkedQueue<>()).add(g);
+        POOL.giveBack(modelId, g);
     }
 
     /** How many networks this JVM built for the model (tests check "once per executor", not per task). */
