@@ -42,14 +42,7 @@ public final class Checkpoints {
             java.nio.file.Path local = Files.createTempFile("renalseg-checkpoint", ".zip");
             try {
                 c.write(local);
-                FileSystem fs = run.fs();
-                Path dst = new Path(run.checkpoints() + "/" + name);
-                Path tmp = new Path(run.checkpoints() + "/_" + name + ".tmp");
-                fs.copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
-                fs.delete(dst, false);
-                if (!fs.rename(tmp, dst)) {
-                    throw new IOException("cannot rename " + tmp + " to " + dst);
-                }
+                upload(local, name);
             } finally {
                 Files.deleteIfExists(local);
             }
@@ -84,23 +77,28 @@ public final class Checkpoints {
             java.nio.file.Path local = Files.createTempDirectory("renalseg-localizer");
             try {
                 trainer.save(local, network, position, history);
-                FileSystem fs = run.fs();
-                Path dst = new Path(run.checkpoints() + "/" + Localizer.DIR);
-                Path tmp = new Path(run.checkpoints() + "/_" + Localizer.DIR + ".tmp");
-                fs.delete(tmp, true);
-                fs.mkdirs(tmp);
-                for (String f : new String[] {Localizer.NETWORK, Localizer.META}) {
-                    fs.copyFromLocalFile(false, true, new Path(local.resolve(f).toUri()), new Path(tmp, f));
-                }
-                fs.delete(dst, true);
-                if (!fs.rename(tmp, dst)) {
-                    throw new IOException("cannot rename " + tmp + " to " + dst);
-                }
+                upload(local, Localizer.DIR);
             } finally {
                 deleteLocal(local);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing the localizer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies a local file or folder to {@code checkpoints/<name>}: beside it first, then renamed over
+     * whatever was there, so a reader never sees half of it.
+     */
+    private void upload(java.nio.file.Path local, String name) throws IOException {
+        FileSystem fs = run.fs();
+        Path dst = new Path(run.checkpoints() + "/" + name);
+        Path tmp = new Path(run.checkpoints() + "/_" + name + ".tmp");
+        fs.delete(tmp, true);
+        fs.copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
+        fs.delete(dst, true);
+        if (!fs.rename(tmp, dst)) {
+            throw new IOException("cannot rename " + tmp + " to " + dst);
         }
     }
 
