@@ -191,21 +191,21 @@ public final class TrainStage implements Stage {
             return;
         }
         ArrayList<byte[]> packed = new ArrayList<>();
-        List<CoarseVolume> volumes = new ArrayList<>();
         for (Row r : ctx.run().read(ctx.spark(), "coarse").orderBy("case_id").select("coarse").collectAsList()) {
             packed.add((byte[]) r.get(0));
-            volumes.add(CoarseStore.decode((byte[]) r.get(0)));
         }
-        if (volumes.isEmpty()) {
+        if (packed.isEmpty()) {
             throw new InputError("no coarse training scans for the localizer (localizer.enabled = true)");
         }
+        Broadcast<ArrayList<byte[]>> scans = ctx.jsc().broadcast(packed);
+        // decoded through the executors' cache: in local mode the driver's JVM is the executor, one copy serves
+        List<CoarseVolume> volumes = CoarseStore.get(scans);
         LocalizerSettings ls = LocalizerSettings.from(cfg);
         HuWindow window = PreprocessSettings.from(cfg).window();
         double padHu = RoiSettings.from(cfg).padHu();
         LocalizerTrainer lt = LocalizerTrainer.start(ls, window, padHu, volumes);
         TrainSettings ts = ls.train();
         DistributedSettings ds = DistributedSettings.from(cfg, ctx.spark().sparkContext().defaultParallelism());
-        Broadcast<ArrayList<byte[]>> scans = ctx.jsc().broadcast(packed);
         int[] crop = lt.trainer().spec().input();
         double mean = lt.trainer().normalizationMean();
         float padScaled = window.scale(padHu);
