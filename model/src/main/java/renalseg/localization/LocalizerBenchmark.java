@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import renalseg.roi.RoiBox;
-import renalseg.roi.RoiPlacement;
+import renalseg.metrics.RoiRecall;
 import renalseg.roi.RoiSettings;
 import renalseg.synth.Phantom;
 import renalseg.synth.PhantomGenerator;
 import renalseg.synth.PhantomSize;
-import renalseg.volume.LabelVolume;
 
 /**
  * Measures a localizer on synthetic phantoms it was not trained on: per case the ROI recall (fraction of
@@ -21,54 +19,6 @@ import renalseg.volume.LabelVolume;
 public final class LocalizerBenchmark {
 
     private LocalizerBenchmark() {
-    }
-
-    /** Fraction of the kidney-or-tumor voxels of a canonical label map inside any of the boxes (1 if none). */
-    public static double recall(LabelVolume canonicalLabels, List<RoiPlacement> places) {
-        var g = canonicalLabels.geometry();
-        byte[] l = canonicalLabels.labels();
-        long total = 0;
-        long inside = 0;
-        for (int z = 0, i = 0; z < g.nz(); z++) {
-            for (int y = 0; y < g.ny(); y++) {
-                for (int x = 0; x < g.nx(); x++, i++) {
-                    if (l[i] == 0) {
-                        continue;
-                    }
-                    total++;
-                    for (RoiPlacement p : places) {
-                        RoiBox b = p.box();
-                        if (x >= b.x0() && x < b.x0() + b.nx() && y >= b.y0() && y < b.y0() + b.ny()
-                            && z >= b.z0() && z < b.z0() + b.nz()) {
-                            inside++;
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        return total == 0 ? 1.0 : (double) inside / total;
-    }
-
-    /** Fraction of the scan's voxels inside the union of the boxes. */
-    public static double coverage(LabelVolume canonicalLabels, List<RoiPlacement> places) {
-        var g = canonicalLabels.geometry();
-        long in = 0;
-        for (int z = 0; z < g.nz(); z++) {
-            for (int y = 0; y < g.ny(); y++) {
-                for (int x = 0; x < g.nx(); x++) {
-                    for (RoiPlacement p : places) {
-                        RoiBox b = p.box();
-                        if (x >= b.x0() && x < b.x0() + b.nx() && y >= b.y0() && y < b.y0() + b.ny()
-                            && z >= b.z0() && z < b.z0() + b.nz()) {
-                            in++;
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        return (double) in / g.voxelCount();
     }
 
     /** One row per phantom {@code first .. first + cases - 1} of ({@code seed}, {@code size}). */
@@ -82,10 +32,10 @@ public final class LocalizerBenchmark {
             row.put("case_id", p.caseId());
             row.put("size", size.name().toLowerCase(java.util.Locale.ROOT));
             row.put("shape", p.image().geometry().shape());
-            row.put("recall", recall(p.labels(), l.placements()));
+            row.put("recall", RoiRecall.recall(p.labels(), l.placements()));
             row.put("kidneys_drawn", p.kidneys());
             row.put("kidneys_found", l.placements().size());
-            row.put("roi_fraction_of_scan", coverage(p.labels(), l.placements()));
+            row.put("roi_fraction_of_scan", RoiRecall.coverage(p.labels(), l.placements()));
             row.put("dropped_components", l.droppedComponents());
             row.put("seconds", l.seconds());
             rows.add(row);

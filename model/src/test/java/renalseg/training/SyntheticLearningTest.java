@@ -10,6 +10,7 @@ import renalseg.augment.AugmentSettings;
 import renalseg.config.RenalsegConfig;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
+import renalseg.metrics.PooledDice;
 import renalseg.networks.ModelSpec;
 import renalseg.roi.CasePreprocessor;
 import renalseg.roi.KidneyRoi;
@@ -68,7 +69,13 @@ class SyntheticLearningTest {
         SlidingWindowInferer inf = new SlidingWindowInferer(t.network(), spec.input(), spec.classes(),
             new InferSettings(new double[] {0.0, 0.0, 0.0}, renalseg.postprocessing.voting.VotingMode.MAJORITY, false));
         long t1 = System.nanoTime();
-        RoiDice dice = RoiDice.evaluate(inf, test, mean, pad);
+        List<byte[]> truths = new java.util.ArrayList<>();
+        List<byte[]> preds = new java.util.ArrayList<>();
+        for (KidneyRoi r : test) {
+            truths.add(r.labels());
+            preds.add(inf.segment(r, mean, pad));
+        }
+        PooledDice dice = PooledDice.of(truths, preds);
         System.out.printf("learning: %d iterations x batch %d in %.1f s; held-out %s in %.1f s%n", iterations,
             ts.batchSize(), trainS, dice, (System.nanoTime() - t1) / 1e9);
         List<HistoryRow> h = t.history();

@@ -24,6 +24,7 @@ import renalseg.cohort.Cohort;
 import renalseg.cohort.CohortSettings;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
+import renalseg.metrics.PooledDice;
 import renalseg.networks.ModelSpec;
 import renalseg.postprocessing.components.Connectivity;
 import renalseg.postprocessing.components.LargestComponents;
@@ -32,7 +33,6 @@ import renalseg.roi.KidneyRoi;
 import renalseg.roi.LabelRoiSource;
 import renalseg.roi.RoiSettings;
 import renalseg.training.HistoryRow;
-import renalseg.training.RoiDice;
 import renalseg.training.RoiSampleBatches;
 import renalseg.training.TrainSettings;
 import renalseg.training.Trainer;
@@ -174,9 +174,9 @@ public final class TrainCommand implements Callable<Integer> {
                 raw.add(p);
                 largest.add(LargestComponents.keep(p, r.width(), r.height(), r.depth(), 1, conn));
             }
-            RoiDice d = RoiDice.pooled(truth, raw);
+            PooledDice d = PooledDice.of(truth, raw);
             // what the pipeline delivers without the CRF: the largest kidney-or-tumor component per ROI
-            RoiDice l = RoiDice.pooled(truth, largest);
+            PooledDice l = PooledDice.of(truth, largest);
             summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
             summary.put("heldout_rois", d.rois());
             summary.put("heldout_dice_kidney", d.kidney());

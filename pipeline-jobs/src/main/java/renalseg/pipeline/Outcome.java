@@ -3,7 +3,7 @@ package renalseg.pipeline;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import renalseg.tables.FailureRow;
 
 /**
  * What one unit of per-case work gave: output rows, or a failure row (case_id, error_type, message).
@@ -25,7 +25,7 @@ public final class Outcome implements Serializable {
     public static Outcome failed(String caseId, Throwable error) {
         Outcome o = new Outcome();
         o.rows = new java.util.ArrayList<>();
-        o.failure = RowFactory.create(caseId, errorType(error), message(error));
+        o.failure = new FailureRow(caseId, null, errorType(error), message(error)).toPartRow();
         return o;
     }
 

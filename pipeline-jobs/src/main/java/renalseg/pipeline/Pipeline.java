@@ -1,6 +1,5 @@
 package renalseg.pipeline;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import renalseg.config.RenalsegConfig;
@@ -22,6 +20,7 @@ import renalseg.pipeline.stages.LocalizeStage;
 import renalseg.pipeline.stages.PostprocessStage;
 import renalseg.pipeline.stages.PreprocessStage;
 import renalseg.pipeline.stages.TrainStage;
+import renalseg.tables.StageRow;
 import renalseg.util.InputError;
 import renalseg.util.Progress;
 
@@ -107,8 +106,8 @@ public final class Pipeline {
                 ctx.recordFailures(name, List.of());
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            Row row = RowFactory.create(Timestamp.from(started), secs, result.casesOk(), result.casesFailed());
-            run.writeStagePart(ctx.spark().createDataFrame(List.of(row), Tables.STAGE_PART), "stages", name);
+            Row row = new StageRow(name, started, secs, result.casesOk(), result.casesFailed()).toPartRow();
+            run.writeStagePart(ctx.spark().createDataFrame(List.of(row), StageRow.PART_SCHEMA), "stages", name);
             run.markStageDone(name, String.format(Locale.ROOT,
                 "{\"stage\":\"%s\",\"finished_at\":\"%s\",\"seconds\":%.3f}", name, Instant.now(), secs));
             System.err.printf(Locale.ROOT, "renalseg: stage %s done in %s: %d ok, %d failed%n", name,

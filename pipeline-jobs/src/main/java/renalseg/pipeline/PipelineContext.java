@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import renalseg.tables.FailureRow;
 
 /** What every stage gets: Spark, the configuration, the run folder and the command's options. */
 public final class PipelineContext {
@@ -66,7 +67,7 @@ public final class PipelineContext {
 
     /** Writes this stage's failure rows (case_id, error_type, message); returns how many. */
     public long recordFailures(String stage, JavaRDD<Row> failures) {
-        Dataset<Row> df = spark.createDataFrame(failures, Tables.FAILURE_PART);
+        Dataset<Row> df = spark.createDataFrame(failures, FailureRow.PART_SCHEMA);
         run.writeStagePart(df, "failures", stage);
         long n = spark.read().parquet(run.table("failures") + "/stage=" + stage).count();
         failuresWrittenFor = stage;

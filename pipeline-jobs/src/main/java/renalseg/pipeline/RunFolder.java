@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import renalseg.tables.Table;
 
 /**
  * A run folder on any Hadoop file system ({@code file://}, {@code s3a://}, {@code hdfs://}):
@@ -114,12 +117,46 @@ public final class RunFolder {
         return spark.read().parquet(table(name));
     }
 
-    /** A stage-partitioned table ({@code failures}, {@code stages}): all the parts written so far. */
-    public Dataset<Row> readParts(SparkSession spark, String name, org.apache.spark.sql.types.StructType partSchema) {
-        if (!exists("tables/" + name)) {
-            return spark.createDataFrame(java.util.List.of(), partSchema.add("stage", "string"));
+    /** A table of the contract, complete (see {@link #read(SparkSession, String)}). */
+    public Dataset<Row> read(SparkSession spark, Table<?> table) {
+        return read(spark, table.name());
+    }
+
+    /** A complete table's rows as records (driver-side: for small tables). */
+    public <T> List<T> rows(SparkSession spark, Table<T> table) {
+        return map(read(spark, table).collectAsList(), table);
+    }
+
+    /**
+     * The rows written so far, or none when the table is not there (a report of a run that stopped early);
+     * a stage-partitioned table ({@code failures}, {@code stages}) with all its parts.
+     */
+    public <T> List<T> rowsIfPresent(SparkSession spark, Table<T> table) {
+        if (!exists("tables/" + table.name())) {
+            return List.of();
         }
-        return spark.read().parquet(table(name));
+        return map(spark.read().parquet(table(table.name())).collectAsList(), table);
+    }
+
+    private static <T> List<T> map(List<Row> rows, Table<T> table) {
+        List<T> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(table.reader().apply(r));
+        }
+        return out;
+    }
+
+    /** A stage-partitioned table ({@code failures}, {@code stages}): all the parts written so far. */
+    public Dataset<Row> readParts(SparkSession spark, Table<?> table) {
+        if (!exists("tables/" + table.name())) {
+            return spark.createDataFrame(List.of(), table.schema());
+        }
+        return spark.read().parquet(table(table.name()));
+    }
+
+    /** Writes rows of a contract table (replacing it once complete). */
+    public void writeTable(SparkSession spark, Table<?> table, List<Row> rows) {
+        writeTable(spark.createDataFrame(rows, table.schema()), table.name());
     }
 
     /** Writes {@code data} as table {@code name}, replacing any previous version only once complete. */

@@ -8,11 +8,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import renalseg.metrics.CohortSummary;
+import renalseg.metrics.DetectionStatistics;
+import renalseg.metrics.RegionMetrics;
+import renalseg.metrics.SummaryStatistics;
+import renalseg.tables.MetricRow;
+import renalseg.tables.SummaryRow;
 
 /**
  * The metrics table regrouped for the report: one {@link Patient} per case, the cohort statistics per
- * region and metric (from the summary table when it has them, else computed here from the metrics), tumor
- * detection counts, and the best, median and worst cases by tumor Dice.
+ * region and metric (from the summary table when it has them, else {@link CohortSummary} over the metrics:
+ * the same definitions either way), tumor detection counts, and the best, median and worst cases by tumor
+ * Dice.
  */
 final class Cohort {
 
@@ -21,25 +28,29 @@ final class Cohort {
     static final String BOTH = "kidney_and_tumor";
     static final List<String> REGIONS = List.of(KIDNEY, TUMOR, BOTH);
 
-    /** The metrics the summary shows, in order: column name in the tables, label, decimals. */
-    record MetricDef(String column, String label, int decimals, ToDoubleFunction<MetricRow> value) {
+    /** A metric the summary shows: its name in the summary table, label, decimals. */
+    record MetricDef(String column, String label, int decimals) {
     }
 
     static final List<MetricDef> SUMMARY_METRICS = List.of(
-        new MetricDef("dice", "Dice", 3, MetricRow::dice),
-        new MetricDef("assd_mm", "ASSD (mm)", 2, r -> orNaN(r.assdMm())),
-        new MetricDef("assd_vox", "ASSD (voxels)", 2, r -> orNaN(r.assdVox())),
-        new MetricDef("hd95_mm", "HD95 (mm)", 2, r -> orNaN(r.hd95Mm())),
-        new MetricDef("surface_dice", "Surface Dice", 3, MetricRow::surfaceDice));
+        new MetricDef("dice", "Dice", 3),
+        new MetricDef("assd_mm", "ASSD (mm)", 2),
+        new MetricDef("assd_vox", "ASSD (voxels)", 2),
+        new MetricDef("hd95_mm", "HD95 (mm)", 2),
+        new MetricDef("surface_dice", "Surface Dice", 3));
 
-    /** A case's metric rows by region. */
-    record Patient(String caseId, Map<String, MetricRow> regions) {
+    /** Shown under the tumor's Dice: the variant that counts tumor-free cases (docs/metrics.md). */
+    static final MetricDef TUMOR_DICE_ALL_CASES = new MetricDef(CohortSummary.DICE_ALL_CASES,
+        "Dice, all cases (tumor-free case without predicted tumor = 1.0)", 3);
 
-        Optional<MetricRow> region(String name) {
+    /** A case's metrics by region. */
+    record Patient(String caseId, Map<String, RegionMetrics> regions) {
+
+        Optional<RegionMetrics> region(String name) {
             return Optional.ofNullable(regions.get(name));
         }
 
-        /** TP, FN, FP or TN for the tumor (METRICS.md), empty when the case has no tumor row. */
+        /** TP, FN, FP or TN for the tumor (docs/metrics.md), empty when the case has no tumor row. */
         Optional<String> detection() {
             return region(TUMOR).map(r -> r.truthMl() > 0
                 ? (Boolean.TRUE.equals(r.detected()) ? "TP" : "FN")
@@ -48,7 +59,7 @@ final class Cohort {
     }
 
     /** A statistic line of the summary: where it came from is kept for the report's footnote. */
-    record Line(String region, MetricDef metric, Stats stats, boolean fromSummaryTable) {
+    record Line(String region, MetricDef metric, SummaryStatistics stats, boolean fromSummaryTable) {
     }
 
     /** Detection counts over cases with a tumor row; sensitivity/specificity from the summary when present. */
@@ -57,12 +68,14 @@ final class Cohort {
 
     final List<Patient> patients;
     private final List<SummaryRow> summary;
+    private final List<RegionMetrics> rows;
 
     Cohort(List<MetricRow> metrics, List<SummaryRow> summary) {
-        Map<String, Map<String, MetricRow>> byCase = new TreeMap<>();
+        Map<String, Map<String, RegionMetrics>> byCase = new TreeMap<>();
         for (MetricRow r : metrics) {
-            byCase.computeIfAbsent(r.caseId(), k -> new LinkedHashMap<>()).put(r.region(), r);
+            byCase.computeIfAbsent(r.caseId(), k -> new LinkedHashMap<>()).put(r.metrics().region(), r.metrics());
         }
+        this.rows = metrics.stream().map(MetricRow::metrics).toList();
         List<Patient> p = new ArrayList<>();
         byCase.forEach((id, regions) -> p.add(new Patient(id, Map.copyOf(regions))));
         this.patients = List.copyOf(p);
@@ -74,46 +87,42 @@ final class Cohort {
     }
 
     /** Values of one metric of one region over the patients that have the region. */
-    double[] values(String region, ToDoubleFunction<MetricRow> f) {
+    double[] values(String region, ToDoubleFunction<RegionMetrics> f) {
         return patients.stream().flatMap(p -> p.region(region).stream()).mapToDouble(f).toArray();
     }
 
     List<Line> lines() {
+        List<CohortSummary.Line> computed = CohortSummary.of(rows);
         List<Line> out = new ArrayList<>();
         for (String region : REGIONS) {
             for (MetricDef m : SUMMARY_METRICS) {
-                Optional<SummaryRow> row = summary.stream()
-                    .filter(s -> s.region().equals(region) && s.metric().equals(m.column())).findFirst();
-                if (row.isPresent()) {
-                    SummaryRow s = row.get();
-                    out.add(new Line(region, m, new Stats((int) s.n(), orNaN(s.mean()), orNaN(s.sd()),
-                        orNaN(s.median()), orNaN(s.min()), orNaN(s.max())), true));
-                } else {
-                    out.add(new Line(region, m, Stats.of(values(region, m.value())), false));
+                out.add(line(region, m, computed));
+                if (region.equals(TUMOR) && m.column().equals("dice")) {
+                    out.add(line(region, TUMOR_DICE_ALL_CASES, computed));
                 }
             }
         }
         return out;
     }
 
-    Detection detection() {
-        int tp = 0;
-        int fn = 0;
-        int fp = 0;
-        int tn = 0;
-        for (Patient p : patients) {
-            String d = p.detection().orElse("");
-            switch (d) {
-                case "TP" -> tp++;
-                case "FN" -> fn++;
-                case "FP" -> fp++;
-                case "TN" -> tn++;
-                default -> { }
-            }
+    private Line line(String region, MetricDef m, List<CohortSummary.Line> computed) {
+        Optional<SummaryRow> row = summary.stream()
+            .filter(s -> s.region().equals(region) && s.metric().equals(m.column())).findFirst();
+        if (row.isPresent()) {
+            return new Line(region, m, row.get().stats(), true);
         }
-        double sens = summaryValue("detection_sensitivity").orElse(tp + fn == 0 ? Double.NaN : tp / (double) (tp + fn));
-        double spec = summaryValue("detection_specificity").orElse(fp + tn == 0 ? Double.NaN : tn / (double) (fp + tn));
-        return new Detection(tp, fn, fp, tn, sens, spec);
+        SummaryStatistics s = computed.stream().filter(l -> l.region().equals(region) && l.metric().equals(m.column()))
+            .map(CohortSummary.Line::stats).findFirst().orElse(SummaryStatistics.of());
+        return new Line(region, m, s, false);
+    }
+
+    Detection detection() {
+        DetectionStatistics d = DetectionStatistics.of(rows);
+        int fn = d.positives() - d.detected();
+        int tn = d.negatives() - d.falsePositives();
+        double sens = summaryValue(CohortSummary.DETECTION_SENSITIVITY).orElse(orNaN(d.sensitivity()));
+        double spec = summaryValue(CohortSummary.DETECTION_SPECIFICITY).orElse(orNaN(d.specificity()));
+        return new Detection(d.detected(), fn, d.falsePositives(), tn, sens, spec);
     }
 
     private Optional<Double> summaryValue(String metric) {

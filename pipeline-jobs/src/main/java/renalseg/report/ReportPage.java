@@ -1,5 +1,12 @@
 package renalseg.report;
 
+import static renalseg.report.Html.duration;
+import static renalseg.report.Html.esc;
+import static renalseg.report.Html.hex;
+import static renalseg.report.Html.num;
+import static renalseg.report.Html.pct;
+import static renalseg.report.Html.raw;
+
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -8,12 +15,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import renalseg.metrics.RegionMetrics;
+import renalseg.metrics.SummaryStatistics;
+import renalseg.tables.FailureRow;
+import renalseg.tables.LocalizationRow;
+import renalseg.tables.StageRow;
+import renalseg.training.HistoryRow;
 
 /**
  * The report's HTML: one self-contained page (inline CSS and scripts, images beside it by relative name)
  * that any browser shows offline.
  */
 final class ReportPage {
+
 
     /** The seed paper's reported results, for orientation only (different data, different protocol). */
     static final Map<String, Double> PAPER_DICE = Map.of(Cohort.KIDNEY, 0.931, Cohort.TUMOR, 0.802);
@@ -44,7 +58,7 @@ final class ReportPage {
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .append("<title>renalseg study report: ").append(esc(data.runName())).append("</title>\n<style>\n")
-            .append(CSS).append("</style>\n</head>\n<body>\n");
+            .append(ReportAssets.CSS).append("</style>\n</head>\n<body>\n");
         header(data, cohort, generated);
         h.append("<main>\n");
         summary(cohort);
@@ -70,9 +84,9 @@ final class ReportPage {
         config(data);
         h.append("</main>\n<footer>renalseg study report, generated ")
             .append(esc(generated.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)))
-            .append(". Metrics as defined in METRICS.md (Dice; mean symmetric surface distance ASSD; HD95; ")
-            .append("surface Dice at the configured tolerance).</footer>\n");
-        h.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
+            .append(". Metrics as defined in docs/metrics.md of renalseg (Dice; mean symmetric surface distance ASSD; ")
+            .append("HD95; surface Dice at the configured tolerance).</footer>\n");
+        h.append("<script>\n").append(ReportAssets.SCRIPT).append("</script>\n</body>\n</html>\n");
         return h.toString();
     }
 
@@ -95,8 +109,11 @@ final class ReportPage {
         Cohort.Detection d = cohort.detection();
         h.append("<div class=\"cards\">\n");
         card("Patients evaluated", Integer.toString(cohort.patients.size()), "");
-        card("Kidney Dice (mean)", num(mean(cohort, Cohort.KIDNEY), 3), "seed paper 0.931");
-        card("Tumor Dice (mean)", num(mean(cohort, Cohort.TUMOR), 3), "seed paper 0.802");
+        card("Kidney Dice (mean)", num(diceLine(cohort, Cohort.KIDNEY).stats().mean(), 3), "seed paper 0.931");
+        // KiTS and the seed paper: over the cases with a reference tumor (the all-cases variant is in the table)
+        Cohort.Line tumorDice = diceLine(cohort, Cohort.TUMOR);
+        card("Tumor Dice (mean)", num(tumorDice.stats().mean(), 3), "over " + tumorDice.stats().n()
+            + " case(s) with a reference tumor; seed paper 0.802");
         card("Tumor detection sensitivity", pct(d.sensitivity()),
             d.tp() + " of " + (d.tp() + d.fn()) + " tumors detected");
         card("Tumor detection specificity", pct(d.specificity()),
@@ -109,7 +126,7 @@ final class ReportPage {
         for (Cohort.Line l : cohort.lines()) {
             Cohort.MetricDef m = l.metric();
             int dp = m.decimals();
-            Stats s = l.stats();
+            SummaryStatistics s = l.stats();
             String paper = "";
             if (m.column().equals("dice") && PAPER_DICE.containsKey(l.region())) {
                 paper = num(PAPER_DICE.get(l.region()), 3);
@@ -129,7 +146,9 @@ final class ReportPage {
                 .append("</td><td class=\"n paper\">").append(paper).append("</td></tr>\n");
             last = l.region();
         }
-        h.append("</tbody>\n</table>\n<p class=\"note\">Distances are over the cases where both masks are non-empty. ")
+        h.append("</tbody>\n</table>\n<p class=\"note\">Distances are over the cases where both masks are non-empty; ")
+            .append("tumor Dice and surface Dice over the cases with a reference tumor, as KiTS and the seed paper ")
+            .append("report them. ")
             .append("Seed-paper values (kidney Dice 0.931, tumor Dice 0.802; mean surface distance 4.24 and 2.65 ")
             .append("pixels) are given for orientation only: they come from another cohort and protocol.");
         if (computed) {
@@ -138,9 +157,9 @@ final class ReportPage {
         h.append("</p>\n</section>\n");
     }
 
-    private static double mean(Cohort c, String region) {
+    private static Cohort.Line diceLine(Cohort c, String region) {
         return c.lines().stream().filter(l -> l.region().equals(region) && l.metric().column().equals("dice"))
-            .map(l -> l.stats().mean()).findFirst().orElse(Double.NaN);
+            .findFirst().orElseThrow();
     }
 
     private void card(String title, String value, String sub) {
@@ -193,25 +212,25 @@ final class ReportPage {
             .append("<th>Kidney ml pred.</th><th>Kidney ml ref.</th><th>Tumor ml pred.</th><th>Tumor ml ref.</th>")
             .append("<th>Tumor ASSD mm</th><th data-type=\"text\">Detection</th></tr></thead>\n<tbody>\n");
         for (Cohort.Patient p : cohort.patients) {
-            Optional<MetricRow> k = p.region(Cohort.KIDNEY);
-            Optional<MetricRow> t = p.region(Cohort.TUMOR);
-            Optional<MetricRow> b = p.region(Cohort.BOTH);
+            Optional<RegionMetrics> k = p.region(Cohort.KIDNEY);
+            Optional<RegionMetrics> t = p.region(Cohort.TUMOR);
+            Optional<RegionMetrics> b = p.region(Cohort.BOTH);
             h.append("<tr><td>").append(esc(p.caseId())).append("</td>");
             diceCell(k);
             diceCell(t);
             diceCell(b);
-            cell(k.map(MetricRow::predMl), 1);
-            cell(k.map(MetricRow::truthMl), 1);
-            cell(t.map(MetricRow::predMl), 1);
-            cell(t.map(MetricRow::truthMl), 1);
-            cell(t.map(MetricRow::assdMm), 2);
+            cell(k.map(RegionMetrics::predMl), 1);
+            cell(k.map(RegionMetrics::truthMl), 1);
+            cell(t.map(RegionMetrics::predMl), 1);
+            cell(t.map(RegionMetrics::truthMl), 1);
+            cell(t.map(RegionMetrics::assdMm), 2);
             String det = p.detection().orElse("");
             h.append("<td class=\"det ").append(det.toLowerCase(Locale.ROOT)).append("\">").append(det).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table></div>\n</section>\n");
     }
 
-    private void diceCell(Optional<MetricRow> r) {
+    private void diceCell(Optional<RegionMetrics> r) {
         if (r.isEmpty()) {
             h.append("<td class=\"n\"></td>");
             return;
@@ -320,144 +339,4 @@ final class ReportPage {
             default -> region;
         };
     }
-
-    static String num(double v, int dp) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + dp + "f", v) : "&ndash;";
-    }
-
-    private static String raw(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "";
-    }
-
-    static String pct(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f%%", 100 * v) : "&ndash;";
-    }
-
-    static String duration(double s) {
-        if (s < 60) {
-            return String.format(Locale.ROOT, "%.1f s", s);
-        }
-        long t = Math.round(s);
-        return t < 3600 ? String.format(Locale.ROOT, "%d min %02d s", t / 60, t % 60)
-            : String.format(Locale.ROOT, "%d h %02d min", t / 3600, (t % 3600) / 60);
-    }
-
-    private static String hex(java.awt.Color c) {
-        return String.format(Locale.ROOT, "#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
-    }
-
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
-    private static final String CSS = """
-        :root { --ink:#1d2733; --muted:#5d6b7a; --line:#d9dee4; --head:#17324d; --accent:#2e6eb4; --bg:#f5f7f9; }
-        * { box-sizing: border-box; }
-        body { margin:0; font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
-               color:var(--ink); background:var(--bg); font-size:14px; line-height:1.45; }
-        header { background:var(--head); color:#fff; padding:18px 0 0; }
-        .wrap, main { max-width:1220px; margin:0 auto; padding:0 20px; }
-        h1 { font-size:22px; margin:0 0 4px; font-weight:600; }
-        .meta { color:#c6d3e0; font-size:13px; }
-        nav { margin-top:12px; display:flex; flex-wrap:wrap; gap:2px; }
-        nav a { color:#dfe8f1; text-decoration:none; padding:7px 12px 8px; font-size:13px; border-radius:4px 4px 0 0; }
-        nav a:hover { background:rgba(255,255,255,.12); }
-        section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 20px 18px; margin:18px 0; }
-        h2 { font-size:17px; margin:0 0 10px; color:var(--head); border-bottom:2px solid var(--accent); padding-bottom:4px; }
-        h3 { font-size:15px; margin:14px 0 2px; }
-        .cards { display:grid; grid-template-columns:repeat(5, 1fr); gap:10px; margin:4px 0 14px; }
-        .card { border:1px solid var(--line); border-left:4px solid var(--accent); border-radius:4px; padding:8px 12px; background:#fbfcfd; }
-        .ct { font-size:12px; color:var(--muted); }
-        .cv { font-size:24px; font-weight:600; font-variant-numeric: tabular-nums; }
-        .cs { font-size:11.5px; color:var(--muted); }
-        table.data { border-collapse:collapse; width:100%; font-variant-numeric: tabular-nums; font-size:13px; }
-        table.data th { text-align:left; font-weight:600; background:#eef2f6; border-bottom:2px solid #c9d2dc; padding:6px 8px; white-space:nowrap; }
-        table.data td { padding:4px 8px; border-bottom:1px solid #edf0f3; vertical-align:top; }
-        table.data tbody tr:nth-child(even) { background:#fafbfc; }
-        table.summary tr.group td { border-top:2px solid #d5dce3; }
-        td.n, th.n { text-align:right; }
-        td.paper { color:var(--accent); }
-        td.low { color:#b3261e; font-weight:600; }
-        td.det.fn, td.det.fp { color:#b3261e; font-weight:600; }
-        td.det.tp { color:#1e7b34; }
-        td.msg { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size:12px; }
-        tr.total td { font-weight:600; border-top:2px solid #c9d2dc; }
-        table.sortable th { cursor:pointer; user-select:none; }
-        table.sortable th::after { content:" \\2195"; color:#9aa7b4; font-size:11px; }
-        table.sortable th.asc::after { content:" \\25B2"; color:var(--accent); }
-        table.sortable th.desc::after { content:" \\25BC"; color:var(--accent); }
-        .scroll { max-height:560px; overflow:auto; border:1px solid var(--line); }
-        .scroll thead th { position:sticky; top:0; }
-        .grid { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:14px; }
-        figure { margin:0; border:1px solid var(--line); border-radius:4px; padding:6px; background:#fff; }
-        figure img { width:100%; height:auto; display:block; }
-        figcaption { font-size:12px; color:var(--muted); padding:4px 2px 0; }
-        img.overlay { max-width:100%; height:auto; border-radius:4px; display:block; }
-        .example { margin-bottom:10px; }
-        .note, .muted { color:var(--muted); font-size:12.5px; }
-        .ok { color:#1e7b34; }
-        .warn { color:#b3261e; }
-        .sw { display:inline-block; width:22px; height:4px; vertical-align:middle; margin:0 3px 0 6px; border-radius:2px; }
-        pre.config { background:#f4f6f8; border:1px solid var(--line); padding:10px 12px; max-height:420px; overflow:auto;
-                     font-size:12px; line-height:1.35; }
-        footer { max-width:1220px; margin:0 auto; padding:6px 20px 28px; color:var(--muted); font-size:12px; }
-        @media print { body { background:#fff; } section { break-inside:avoid; border:none; } nav { display:none; } .scroll { max-height:none; } }
-        """;
-
-    /** Table sorting on header click; a marker of how many images loaded (read by the browser test). */
-    private static final String SCRIPT = """
-        (function () {
-          document.querySelectorAll('table.sortable').forEach(function (table) {
-            var heads = table.tHead.rows[0].cells;
-            Array.prototype.forEach.call(heads, function (th, col) {
-              th.addEventListener('click', function () {
-                var asc = !th.classList.contains('asc');
-                Array.prototype.forEach.call(heads, function (o) { o.classList.remove('asc', 'desc'); });
-                th.classList.add(asc ? 'asc' : 'desc');
-                var text = th.getAttribute('data-type') === 'text';
-                var body = table.tBodies[0];
-                var rows = Array.prototype.slice.call(body.rows);
-                function key(r) {
-                  var c = r.cells[col];
-                  if (text) { return c.textContent.trim(); }
-                  var v = c.getAttribute('data-v');
-                  return v === null || v === '' ? null : parseFloat(v);
-                }
-                rows.sort(function (a, b) {
-                  var x = key(a), y = key(b);
-                  if (x === null && y === null) { return 0; }
-                  if (x === null) { return 1; }
-                  if (y === null) { return -1; }
-                  var d = text ? x.localeCompare(y) : x - y;
-                  return asc ? d : -d;
-                });
-                rows.forEach(function (r) { body.appendChild(r); });
-              });
-            });
-          });
-          window.addEventListener('load', function () {
-            var imgs = document.images, ok = 0;
-            for (var i = 0; i < imgs.length; i++) {
-              if (imgs[i].complete && imgs[i].naturalWidth > 0) { ok++; }
-            }
-            document.documentElement.setAttribute('data-images-total', String(imgs.length));
-            document.documentElement.setAttribute('data-images-loaded', String(ok));
-          });
-        })();
-        """;
 }

@@ -1,6 +1,12 @@
 package renalseg.report;
 
 import java.util.List;
+import renalseg.tables.FailureRow;
+import renalseg.tables.LocalizationRow;
+import renalseg.tables.MetricRow;
+import renalseg.tables.StageRow;
+import renalseg.tables.SummaryRow;
+import renalseg.training.HistoryRow;
 
 /**
  * Everything the report shows from a run folder, as plain records (read by {@link RunTables}, or built by

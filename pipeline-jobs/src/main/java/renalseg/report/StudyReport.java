@@ -15,6 +15,8 @@ import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CohortSettings;
+import renalseg.metrics.RegionMetrics;
+import renalseg.training.HistoryRow;
 
 /**
  * The study report: {@code <run>/report/index.html} with its PNG images beside it, readable offline in any
@@ -92,7 +94,7 @@ public final class StudyReport {
         List<ReportPage.Figure> charts = new ArrayList<>();
         Map<String, double[]> dice = new LinkedHashMap<>();
         for (String r : Cohort.REGIONS) {
-            dice.put(ReportPage.regionLabel(r), cohort.values(r, MetricRow::dice));
+            dice.put(ReportPage.regionLabel(r), cohort.values(r, RegionMetrics::dice));
         }
         Charts.save(Charts.boxes("Dice per region", "Dice", dice, 1.0), outDir.resolve("dice.png"));
         charts.add(new ReportPage.Figure("dice.png", "Box plots of Dice per region",

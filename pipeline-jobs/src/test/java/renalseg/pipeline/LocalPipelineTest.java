@@ -22,6 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 import renalseg.config.RenalsegConfig;
 import renalseg.io.NiftiReader;
 import renalseg.volume.LabelVolume;
+import renalseg.tables.CaseRow;
+import renalseg.tables.Cols;
+import renalseg.tables.FailureRow;
+import renalseg.tables.StageRow;
+import renalseg.tables.SummaryRow;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * The whole pipeline on local[2] over a tiny synthetic cohort with one truncated image: the broken case
@@ -52,17 +58,17 @@ class LocalPipelineTest {
             Dataset<Row> cases = run.read(spark, "cases");
             assertEquals(7, cases.count());
             assertEquals(DataTypes.createArrayType(DataTypes.IntegerType), cases.schema().apply("shape").dataType());
-            Row c0 = cases.where("case_id = 'case_00000'").first();
-            assertEquals(List.of(32, 96, 96), c0.getList(c0.fieldIndex("shape")), "KiTS19 storage is (z, y, x)");
-            assertEquals("IPL", c0.getString(c0.fieldIndex("orientation")));
+            CaseRow c0 = CaseRow.from(cases.where("case_id = 'case_00000'").first());
+            assertArrayEquals(new int[] {32, 96, 96}, c0.shape(), "KiTS19 storage is (z, y, x)");
+            assertEquals("IPL", c0.orientation());
 
             // failures: exactly the broken case, in preprocess, naming its file
-            List<Row> failures = run.readParts(spark, "failures", Tables.FAILURE_PART).collectAsList();
+            List<FailureRow> failures = run.rowsIfPresent(spark, FailureRow.TABLE);
             assertEquals(1, failures.size(), failures.toString());
-            Row f = failures.get(0);
-            assertEquals("case_00003", f.getString(f.fieldIndex("case_id")));
-            assertEquals("preprocess", f.getString(f.fieldIndex("stage")));
-            assertTrue(f.getString(f.fieldIndex("message")).contains("case_00003"), f.toString());
+            FailureRow f = failures.get(0);
+            assertEquals("case_00003", f.caseId());
+            assertEquals("preprocess", f.stage());
+            assertTrue(f.message().contains("case_00003"), f.toString());
 
             // rois: two per good case, none for the broken one
             Dataset<Row> rois = run.read(spark, "rois");
@@ -91,10 +97,11 @@ class LocalPipelineTest {
 
             Dataset<Row> summary = run.read(spark, "summary");
             assertEquals(List.of("region", "metric", "n", "mean", "sd", "median", "min", "max"), schemaNames(summary.schema()));
-            Row dice = summary.where("region = 'kidney' and metric = 'dice'").first();
-            // cross-check the summary against the metrics table, computed here independently
-            double meanDice = metrics.where("region = 'kidney'").agg(org.apache.spark.sql.functions.avg("dice")).first().getDouble(0);
-            assertEquals(meanDice, dice.getDouble(dice.fieldIndex("mean")), 1e-12);
+            SummaryRow dice = SummaryRow.from(summary.where("region = 'kidney' and metric = 'dice'").first());
+            // cross-check the summary against the metrics table, computed here independently (by Spark SQL)
+            double meanDice = Cols.dbl(metrics.where("region = 'kidney'").agg(org.apache.spark.sql.functions.avg("dice")
+                .as("mean")).first(), "mean");
+            assertEquals(meanDice, dice.mean(), 1e-12);
             assertEquals(1, summary.where("metric = 'detection_sensitivity'").count());
 
             // segmentations: in each image's own grid (KiTS19 storage: 32 x 96 x 96 as z, y, x)
@@ -109,7 +116,7 @@ class LocalPipelineTest {
             }
             assertTrue(Files.readString(runDir.resolve("report/index.html")).contains("case_00003"));
             assertTrue(Files.exists(runDir.resolve("config.conf")));
-            Dataset<Row> stages = run.readParts(spark, "stages", Tables.STAGE_PART);
+            Dataset<Row> stages = run.readParts(spark, StageRow.TABLE);
             assertEquals(8, stages.count());
 
             // a rerun skips every completed stage and leaves the tables as they were

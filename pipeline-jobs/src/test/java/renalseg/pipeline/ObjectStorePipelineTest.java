@@ -20,6 +20,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import renalseg.config.RenalsegConfig;
+import renalseg.tables.Cols;
+import renalseg.tables.FailureRow;
+import renalseg.tables.NormalizationRow;
+import renalseg.tables.RoiRow;
 
 /**
  * Ingest and preprocess with the cohort and the run folder in an S3 API server (S3Proxy, its own process on
@@ -69,7 +73,7 @@ class ObjectStorePipelineTest {
                     assertTrue(a.getString(a.fieldIndex("image_uri")).startsWith("s3a://cohorts/kits19/"));
                     for (String c : List.of("case_id", "shape", "spacing", "orientation", "datatype", "bytes", "labelled",
                         "split", "status")) {
-                        assertEquals(b.get(b.fieldIndex(c)), a.get(a.fieldIndex(c)), c + " of " + a.getString(0));
+                        assertEquals(b.get(b.fieldIndex(c)), a.get(a.fieldIndex(c)), c + " of " + Cols.str(a, "case_id"));
                     }
                 }
                 List<Row> s3Rois = s3Run.read(spark, "rois").orderBy("roi_id").collectAsList();
@@ -77,16 +81,15 @@ class ObjectStorePipelineTest {
                 assertEquals(6, s3Rois.size());
                 assertEquals(localRois.size(), s3Rois.size());
                 for (int i = 0; i < s3Rois.size(); i++) {
-                    assertEquals(localRois.get(i).getString(0), s3Rois.get(i).getString(0));
+                    assertEquals(RoiRow.from(localRois.get(i)).roiId(), RoiRow.from(s3Rois.get(i)).roiId());
                     assertArrayEquals((byte[]) localRois.get(i).getAs("roi"), (byte[]) s3Rois.get(i).getAs("roi"));
                 }
-                assertEquals(localRun.read(spark, "normalization").first().getDouble(0),
-                    s3Run.read(spark, "normalization").first().getDouble(0), 0.0);
+                assertEquals(localRun.rows(spark, NormalizationRow.TABLE), s3Run.rows(spark, NormalizationRow.TABLE));
 
                 String written = s3Run.readText("config.conf");
                 assertFalse(written.contains(s3.credential), "the secret key reached config.conf");
                 assertTrue(written.contains("***"));
-                assertEquals(0, s3Run.readParts(spark, "failures", Tables.FAILURE_PART).count());
+                assertEquals(0, s3Run.readParts(spark, FailureRow.TABLE).count());
             } finally {
                 spark.stop();
             }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import renalseg.tables.Cols;
+import renalseg.tables.FailureRow;
 
 /**
  * Atomic table writes and stage-partitioned tables on the local file system (the s3a:// route is in
@@ -56,7 +58,7 @@ class RunFolderTest {
         }
         int last = n - 1;
         return spark.createDataFrame(df.javaRDD().map(r -> {
-            if (r.getInt(0) == last) {
+            if (r.getInt(r.fieldIndex("id")) == last) {
                 throw new IllegalStateException("task dies mid-write");
             }
             return r;
@@ -71,7 +73,7 @@ class RunFolderTest {
         assertEquals(SCHEMA.fieldNames().length, back.schema().fields().length);
         assertEquals(DataTypes.IntegerType, back.schema().apply("id").dataType());
         assertEquals(10, back.count());
-        assertEquals(45L, back.agg(org.apache.spark.sql.functions.sum("id")).first().getLong(0));
+        assertEquals(45L, Cols.lng(back.agg(org.apache.spark.sql.functions.sum("id").as("s")).first(), "s"));
 
         // a write that dies part-way leaves the previous complete version untouched
         assertThrows(Exception.class, () -> run.writeTable(rows(20, true), "t"));
@@ -84,19 +86,22 @@ class RunFolderTest {
         assertThrows(IllegalStateException.class, () -> run.read(spark, "u"));
 
         // stage-partitioned tables: each stage's part replaced on its own, all read as one table
-        StructType fs = Tables.FAILURE_PART;
-        run.writeStagePart(spark.createDataFrame(List.of(RowFactory.create("case_1", "E", "m1")), fs), "failures", "ingest");
-        run.writeStagePart(spark.createDataFrame(List.of(RowFactory.create("case_2", "E", "m2"),
-            RowFactory.create("case_3", "E", "m3")), fs), "failures", "infer");
-        run.writeStagePart(spark.createDataFrame(List.of(RowFactory.create("case_4", "E", "m4")), fs), "failures", "infer");
-        Dataset<Row> f = run.readParts(spark, "failures", fs);
+        StructType fs = FailureRow.PART_SCHEMA;
+        run.writeStagePart(spark.createDataFrame(List.of(failure("case_1", "m1")), fs), "failures", "ingest");
+        run.writeStagePart(spark.createDataFrame(List.of(failure("case_2", "m2"), failure("case_3", "m3")), fs),
+            "failures", "infer");
+        run.writeStagePart(spark.createDataFrame(List.of(failure("case_4", "m4")), fs), "failures", "infer");
+        Dataset<Row> f = run.readParts(spark, FailureRow.TABLE);
         assertEquals(List.of("case_id", "error_type", "message", "stage"), List.of(f.schema().fieldNames()));
-        List<Row> all = f.orderBy("case_id").collectAsList();
-        assertEquals(2, all.size());
-        assertEquals("case_1", all.get(0).getString(0));
-        assertEquals("ingest", all.get(0).getString(3));
-        assertEquals("case_4", all.get(1).getString(0));
-        assertEquals("infer", all.get(1).getString(3));
+        List<FailureRow> all = run.rowsIfPresent(spark, FailureRow.TABLE).stream()
+            .sorted(java.util.Comparator.comparing(FailureRow::caseId)).toList();
+        assertEquals(List.of(new FailureRow("case_1", "ingest", "E", "m1"), new FailureRow("case_4", "infer", "E", "m4")),
+            all);
+        assertEquals(List.of(), run.rowsIfPresent(spark, renalseg.tables.MetricRow.TABLE), "an absent table is empty");
+    }
+
+    private static Row failure(String caseId, String message) {
+        return new FailureRow(caseId, null, "E", message).toPartRow();
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +21,8 @@ import renalseg.localization.Localizer;
 import renalseg.synth.PhantomSize;
 import renalseg.synth.SyntheticCohort;
 import renalseg.volume.LabelVolume;
+import renalseg.tables.FailureRow;
+import renalseg.tables.LocalizationRow;
 
 /**
  * The localizer through the pipeline: run A trains the fine network and the localizer on a labelled
@@ -86,15 +87,15 @@ class UnlabelledCohortPipelineTest {
                 "600 iterations x 4 crops / (1 worker x 10 x 4) = 60 rounds");
             assertEquals(6, run.read(spark, "coarse").count(), "one coarse scan per training case");
             // the test cases were cut from localizer ROIs; their recall is measured against the label maps
-            List<Row> loc = run.read(spark, "localizations").orderBy("case_id").collectAsList();
+            List<LocalizationRow> loc = run.rows(spark, LocalizationRow.TABLE);
             assertEquals(2, loc.size());
-            for (Row r : loc) {
+            for (LocalizationRow r : loc) {
                 System.out.println(r);
-                assertEquals("test", r.getString(1));
+                assertEquals("test", r.split());
                 // kidneys found and ROI tightness are LocalizerLearningTest's business: a run this short is
                 // not reliably sharp (here one case's kidneys came out as one component)
-                assertTrue(r.getInt(3) >= 1, r.toString());
-                assertTrue(r.getDouble(4) >= 0.995, "ROI recall " + r);
+                assertTrue(r.rois() >= 1, r.toString());
+                assertTrue(r.recall() >= 0.995, "ROI recall " + r);
             }
             assertEquals(Set.of("localizer"), Set.copyOf(run.read(spark, "inference_rois").select("roi_source")
                 .distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()));
@@ -103,13 +104,13 @@ class UnlabelledCohortPipelineTest {
             RunFolder rb = new RunFolder(runB.toString(), spark.sparkContext().hadoopConfiguration());
             Pipeline.Summary sb = new Pipeline(new PipelineContext(spark, cfgB, rb, false))
                 .run(Pipeline.select(List.of()), Set.of());
-            assertEquals(0, sb.casesFailed(), rb.readParts(spark, "failures", Tables.FAILURE_PART).collectAsList()
+            assertEquals(0, sb.casesFailed(), rb.readParts(spark, FailureRow.TABLE).collectAsList()
                 .toString());
             assertEquals(0, rb.read(spark, "history").count(), "nothing trained: the networks came from run A");
             assertEquals(3, rb.read(spark, "localizations").count());
-            for (Row r : rb.read(spark, "localizations").collectAsList()) {
-                assertNull(r.get(1), "unlabelled cases belong to no split");
-                assertTrue(r.isNullAt(4), "no label map, no recall");
+            for (LocalizationRow r : rb.rows(spark, LocalizationRow.TABLE)) {
+                assertNull(r.split(), "unlabelled cases belong to no split");
+                assertNull(r.recall(), "no label map, no recall");
             }
             assertEquals(0, rb.read(spark, "metrics").count(), "nothing to evaluate against");
             for (int i = 0; i < 3; i++) {

@@ -13,26 +13,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import renalseg.metrics.RegionMetrics;
+import renalseg.tables.FailureRow;
+import renalseg.tables.LocalizationRow;
+import renalseg.tables.MetricRow;
+import renalseg.tables.SummaryRow;
 import renalseg.volume.Geometry;
 import renalseg.volume.ImageVolume;
 import renalseg.volume.LabelVolume;
 
 /** The report's Spark-free parts against hand-worked values. */
 class ReportPartsTest {
-
-    @Test
-    void statsMatchHandWorkedValues() {
-        Stats s = Stats.of(4, 1, 3, 2, Double.NaN);
-        assertEquals(4, s.n());
-        assertEquals(2.5, s.mean(), 1e-12);
-        assertEquals(Math.sqrt(5.0 / 3.0), s.sd(), 1e-12); // sum of squares 5, n - 1 = 3
-        assertEquals(2.5, s.median(), 1e-12);
-        assertEquals(1, s.min());
-        assertEquals(4, s.max());
-        assertEquals(3, Stats.of(5, 1, 3).median());
-        assertTrue(Double.isNaN(Stats.of(7).sd()), "one value has no sample sd");
-        assertEquals(0, Stats.of().n());
-    }
 
     @Test
     void blandAltmanLimitsMatchHandWorkedValues() {
@@ -46,11 +37,13 @@ class ReportPartsTest {
     }
 
     private static MetricRow tumor(String id, double dice, double truthMl, double predMl, Boolean det, Boolean fp) {
-        return new MetricRow(id, "tumor", dice, null, null, null, null, dice, predMl, truthMl, null, det, fp);
+        return new MetricRow(id, new RegionMetrics("tumor", dice, null, null, null, null, dice, predMl, truthMl, null,
+            det, fp));
     }
 
     private static MetricRow kidney(String id, double dice) {
-        return new MetricRow(id, "kidney", dice, 1.0, 2.0, 3.0, 4.0, dice, 150, 150, null, null, null);
+        return new MetricRow(id, new RegionMetrics("kidney", dice, 1.0, 2.0, 3.0, 4.0, dice, 150, 150, null, null,
+            null));
     }
 
     @Test
@@ -176,7 +169,8 @@ class ReportPartsTest {
 
         StudyData data = new StudyData("run<1>", List.of(kidney("case_<script>", 0.9)), List.of(), List.of(),
             List.of(new FailureRow("case_9", "ingest", "InputError", "bad & <broken> header")), List.of(), List.of(),
-            List.of(new LocalizationRow("case_<loc>", 1, 1, 0.75, 0.2, "case_<loc>: localizer found 1 kidney")), config);
+            List.of(new LocalizationRow("case_<loc>", "test", 1, 1, 0.75, 0.2, "case_<loc>: localizer found 1 kidney")),
+            config);
         Path index = StudyReport.write(data, id -> {
             throw new IllegalStateException("no volumes in this test");
         }, ReportSettings.DEFAULTS, dir);
@@ -193,5 +187,36 @@ class ReportPartsTest {
             assertTrue(html.contains("src=\"" + png + "\""), png + " referenced");
         }
         assertTrue(html.contains("No evaluated case has a tumor"), "no example cases without tumors");
+    }
+
+    /**
+     * The demo's situation (issue 12): the only tumor missed, two tumor-free cases without predicted tumor.
+     * The headline is tumor Dice over the cases with a reference tumor: 0.000, not (0 + 1 + 1) / 3 = 0.667;
+     * the all-cases variant is shown in the summary table, labelled as such. With no summary table the
+     * report computes the same; with one it shows the table's values.
+     */
+    @Test
+    void headlineTumorDiceIsOverCasesWithAReferenceTumor(@TempDir Path dir) throws Exception {
+        List<MetricRow> rows = List.of(tumor("a", 0.0, 5.0, 0.0, false, false), tumor("b", 1.0, 0, 0, null, false),
+            tumor("c", 1.0, 0, 0, null, false), kidney("a", 0.9), kidney("b", 0.8), kidney("c", 0.7));
+        List<SummaryRow> summary = renalseg.metrics.CohortSummary.of(rows.stream().map(MetricRow::metrics).toList())
+            .stream().map(SummaryRow::of).toList();
+        for (List<SummaryRow> s : List.of(List.<SummaryRow>of(), summary)) {
+            StudyData data = new StudyData("run", rows, s, List.of(), List.of(), List.of(), List.of(), List.of(), null);
+            String html = Files.readString(StudyReport.write(data, id -> {
+                throw new IllegalStateException("no volumes in this test");
+            }, ReportSettings.DEFAULTS, dir.resolve("r" + s.size())));
+            java.util.regex.Matcher card = java.util.regex.Pattern.compile(
+                "Tumor Dice \\(mean\\)</div><div class=\"cv\">([^<]*)</div><div class=\"cs\">([^<]*)<").matcher(html);
+            assertTrue(card.find(), "tumor Dice card");
+            assertEquals("0.000", card.group(1), "headline: the missed tumor alone");
+            assertTrue(card.group(2).startsWith("over 1 case(s) with a reference tumor"), card.group(2));
+            java.util.regex.Matcher variant = java.util.regex.Pattern.compile(
+                "Dice, all cases \\(tumor-free case without predicted tumor = 1\\.0\\)(<sup>\\*</sup>)?</td>"
+                    + "<td class=\"n\">3</td><td class=\"n\"><b>([^<]*)</b>").matcher(html);
+            assertTrue(variant.find(), "the labelled all-cases variant");
+            assertEquals("0.667", variant.group(2));
+            assertEquals(s.isEmpty(), variant.group(1) != null, "marked as computed only without a summary table");
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +31,14 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import renalseg.metrics.RegionMetrics;
+import renalseg.pipeline.RunFolder;
+import renalseg.tables.CaseRow;
+import renalseg.tables.FailureRow;
+import renalseg.tables.HistoryTable;
+import renalseg.tables.MetricRow;
+import renalseg.tables.StageRow;
+import renalseg.training.HistoryRow;
 import renalseg.cli.Main;
 import renalseg.config.RenalsegConfig;
 import renalseg.io.NiftiReader;
@@ -97,7 +104,8 @@ class StudyReportBrowserTest {
             String id = phantoms.get(c).caseId();
             Path img = cohort.resolve(id).resolve(SyntheticCohort.IMAGE);
             Path lab = cohort.resolve(id).resolve(SyntheticCohort.LABELS);
-            cases.add(RowFactory.create(id, img.toUri().toString(), lab.toUri().toString()));
+            cases.add(new CaseRow(id, img.toUri().toString(), lab.toUri().toString(), null, null, null, null, null, true,
+                "test", "ok").toRow());
             LabelVolume truth = NiftiReader.readLabels(lab); // the file's own (KiTS19, IPL) grid
             LabelVolume pred = predict(truth, SHIFT[c]);
             NiftiWriter.write(run.resolve("segmentations").resolve(id + ".nii.gz"), pred);
@@ -220,23 +228,18 @@ class StudyReportBrowserTest {
                          Boolean falsePositive) {
         boolean empty = predMl == 0 || truthMl == 0;
         Double d = empty ? null : 1.5 + 2 * (1 - dice);
-        return RowFactory.create(id, region, dice, d, empty ? null : d / 0.7, empty ? null : 3 * d,
+        return new MetricRow(id, new RegionMetrics(region, dice, d, empty ? null : d / 0.7, empty ? null : 3 * d,
             empty ? null : 5 * d, empty ? (predMl == truthMl ? 1.0 : 0.0) : dice, predMl, truthMl,
-            empty ? (predMl == 0 ? "prediction empty" : "reference empty") : null, detected, falsePositive);
+            empty ? (predMl == 0 ? "prediction empty" : "reference empty") : null, detected, falsePositive)).toRow();
     }
 
     private static void writeTables(Path run, List<Row> metrics, List<Row> cases) {
         String tables = run.resolve("tables").toUri().toString();
-        StructType m = new StructType().add("case_id", DataTypes.StringType).add("region", DataTypes.StringType)
-            .add("dice", DataTypes.DoubleType).add("assd_mm", DataTypes.DoubleType).add("assd_vox", DataTypes.DoubleType)
-            .add("hd95_mm", DataTypes.DoubleType).add("hausdorff_mm", DataTypes.DoubleType)
-            .add("surface_dice", DataTypes.DoubleType).add("pred_ml", DataTypes.DoubleType)
-            .add("truth_ml", DataTypes.DoubleType).add("null_reason", DataTypes.StringType)
-            .add("detected", DataTypes.BooleanType).add("false_positive", DataTypes.BooleanType);
-        spark.createDataFrame(metrics, m).write().parquet(tables + "/metrics");
+        spark.createDataFrame(metrics, MetricRow.SCHEMA).write().parquet(tables + "/metrics");
 
         // The summary table holds Dice and detection only: the report computes the rest from metrics.
-        // n as a 32-bit integer: the reader must cope with another integer width than its own schema's.
+        // n as a 32-bit integer, as another writer might store it: the reader must cope with another integer
+        // width than the contract's (SummaryRow reads by name, any integer width).
         StructType s = new StructType().add("region", DataTypes.StringType).add("metric", DataTypes.StringType)
             .add("n", DataTypes.IntegerType).add("mean", DataTypes.DoubleType).add("sd", DataTypes.DoubleType)
             .add("median", DataTypes.DoubleType).add("min", DataTypes.DoubleType).add("max", DataTypes.DoubleType);
@@ -247,41 +250,29 @@ class StudyReportBrowserTest {
             RowFactory.create("tumor", "detection_specificity", 0, null, null, null, null, null)), s)
             .write().parquet(tables + "/summary");
 
-        StructType h = new StructType().add("round", DataTypes.LongType).add("iteration", DataTypes.LongType)
-            .add("loss", DataTypes.DoubleType).add("learning_rate", DataTypes.DoubleType)
-            .add("samples_per_s", DataTypes.DoubleType).add("time_s", DataTypes.DoubleType);
         List<Row> hist = new ArrayList<>();
         for (int it = 1; it <= 120; it++) {
             double lr = it <= 60 ? 1e-3 : it <= 90 ? 1e-4 : 1e-5;
-            hist.add(RowFactory.create((long) (it / 3), (long) it, 1.2 * Math.exp(-it / 30.0) + 0.05
-                + 0.03 * Math.sin(it), lr, 3.5, it * 2.0));
+            hist.add(HistoryTable.toRow(new HistoryRow(it / 3, it, 1.2 * Math.exp(-it / 30.0) + 0.05
+                + 0.03 * Math.sin(it), lr, 3.5, it * 2.0)));
         }
-        spark.createDataFrame(hist, h).write().parquet(tables + "/history");
+        spark.createDataFrame(hist, HistoryTable.SCHEMA).write().parquet(tables + "/history");
 
         // failures and stages are stage-partitioned (tables/NAME/stage=S/), as the pipeline writes them
-        StructType f = new StructType().add("case_id", DataTypes.StringType).add("error_type", DataTypes.StringType)
-            .add("message", DataTypes.StringType).add("stage", DataTypes.StringType);
-        spark.createDataFrame(List.of(RowFactory.create("case_00099", "InputError",
-            "case case_00099: file:/data/case_00099/imaging.nii.gz: not a NIfTI-1 file (sizeof_hdr 0)", "ingest")), f)
-            .coalesce(1).write().partitionBy("stage").parquet(tables + "/failures");
+        RunFolder folder = new RunFolder(run.toString(), spark.sparkContext().hadoopConfiguration());
+        folder.writeStagePart(spark.createDataFrame(List.of(new FailureRow("case_00099", "ingest", "InputError",
+            "case case_00099: file:/data/case_00099/imaging.nii.gz: not a NIfTI-1 file (sizeof_hdr 0)").toPartRow()),
+            FailureRow.PART_SCHEMA), "failures", "ingest");
 
-        StructType st = new StructType().add("started_at", DataTypes.TimestampType).add("seconds", DataTypes.DoubleType)
-            .add("cases_ok", DataTypes.LongType).add("cases_failed", DataTypes.LongType)
-            .add("stage", DataTypes.StringType);
         String[] stages = {"ingest", "preprocess", "augment", "train", "infer", "postprocess", "evaluate"};
         double[] secs = {4.2, 31.5, 2.1, 5400, 620, 75, 12.3};
         Instant t0 = Instant.parse("2026-11-26T08:00:00Z");
-        List<Row> stageRows = new ArrayList<>();
         for (int i = 0; i < stages.length; i++) {
-            stageRows.add(RowFactory.create(Timestamp.from(t0), secs[i], (long) CASES,
-                i == 0 ? 1L : 0L, stages[i]));
+            folder.writeStagePart(spark.createDataFrame(List.of(new StageRow(stages[i], t0, secs[i], CASES,
+                i == 0 ? 1L : 0L).toPartRow()), StageRow.PART_SCHEMA), "stages", stages[i]);
             t0 = t0.plusMillis((long) (secs[i] * 1000));
         }
-        spark.createDataFrame(stageRows, st).coalesce(1).write().partitionBy("stage").parquet(tables + "/stages");
-
-        StructType c = new StructType().add("case_id", DataTypes.StringType).add("image_uri", DataTypes.StringType)
-            .add("label_uri", DataTypes.StringType);
-        spark.createDataFrame(cases, c).write().parquet(tables + "/cases");
+        spark.createDataFrame(cases, CaseRow.SCHEMA).write().parquet(tables + "/cases");
     }
 
     /** The Chromium binary, or a failure saying how to install it (never a skip). */

@@ -7,18 +7,16 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import renalseg.augment.AugmentSettings;
 import renalseg.augment.RoiIndex;
 import renalseg.augment.SampleManifest;
-import renalseg.augment.SampleRecord;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.roi.RoiCodec;
+import renalseg.tables.RoiRow;
+import renalseg.tables.SampleRow;
 import renalseg.util.InputError;
 
 /**
@@ -30,17 +28,6 @@ import renalseg.util.InputError;
  */
 public final class AugmentStage implements Stage {
 
-    public static final StructType SAMPLES = new StructType()
-        .add("sample", DataTypes.LongType, false)
-        .add("roi_id", DataTypes.StringType, false)
-        .add("z0", DataTypes.IntegerType, false)
-        .add("y0", DataTypes.IntegerType, false)
-        .add("x0", DataTypes.IntegerType, false)
-        .add("flip_z", DataTypes.BooleanType, false)
-        .add("flip_y", DataTypes.BooleanType, false)
-        .add("flip_x", DataTypes.BooleanType, false)
-        .add("seed", DataTypes.LongType, false);
-
     @Override
     public String name() {
         return "augment";
@@ -50,14 +37,13 @@ public final class AugmentStage implements Stage {
     public StageResult run(PipelineContext ctx) {
         if (Pretrained.configured(ctx.config())) {
             // nothing to train on: the networks come from model.pretrained
-            ctx.run().writeTable(ctx.spark().createDataFrame(List.of(), SAMPLES), "samples");
+            ctx.run().writeTable(ctx.spark(), SampleRow.TABLE, List.of());
             return new StageResult(0, 0);
         }
         AugmentSettings as = AugmentSettings.from(ctx.config());
         int maxCandidates = as.maxCandidates();
-        JavaRDD<Row> train = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train"))
-            .select("roi").javaRDD();
-        List<RoiIndex> index = SampleManifest.sorted(train.map(r -> RoiIndex.of(RoiCodec.decode((byte[]) r.get(0)),
+        JavaRDD<Row> train = ctx.run().read(ctx.spark(), RoiRow.ROIS).where(col("split").equalTo("train")).javaRDD();
+        List<RoiIndex> index = SampleManifest.sorted(train.map(r -> RoiIndex.of(RoiCodec.decode(RoiRow.from(r).roi()),
             maxCandidates)).collect());
         if (index.isEmpty()) {
             throw new InputError("no training ROIs to draw samples from");
@@ -74,12 +60,11 @@ public final class AugmentStage implements Stage {
             AugmentSettings s = AugmentSettings.from(conf.get());
             List<Row> out = new ArrayList<>();
             for (long n = range[0]; n < range[1]; n++) {
-                SampleRecord r = SampleManifest.draw(rois.value(), s, n);
-                out.add(RowFactory.create(n, r.roiId(), r.z0(), r.y0(), r.x0(), r.flipZ(), r.flipY(), r.flipX(), r.seed()));
+                out.add(new SampleRow(n, SampleManifest.draw(rois.value(), s, n)).toRow());
             }
             return out.iterator();
         });
-        ctx.run().writeTable(ctx.spark().createDataFrame(samples, SAMPLES), "samples");
+        ctx.run().writeTable(ctx.spark().createDataFrame(samples, SampleRow.SCHEMA), SampleRow.TABLE.name());
         rois.destroy();
         System.err.println("renalseg: augment: " + as.samples() + " samples over " + index.size() + " training ROIs");
         return new StageResult(index.size(), 0);

@@ -8,9 +8,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +25,8 @@ import renalseg.postprocessing.voting.OverlapVoter;
 import renalseg.roi.KidneyRoi;
 import renalseg.roi.RoiCodec;
 import renalseg.roi.RoiSettings;
+import renalseg.tables.PredictionRow;
+import renalseg.tables.RoiRow;
 import renalseg.training.Checkpoint;
 import renalseg.transforms.PreprocessSettings;
 
@@ -38,13 +37,6 @@ import renalseg.transforms.PreprocessSettings;
  * ROI's voted labels, and its class probabilities only when the CRF needs them.
  */
 public final class InferStage implements Stage {
-
-    public static final StructType PREDICTIONS = new StructType()
-        .add("roi_id", DataTypes.StringType, false)
-        .add("case_id", DataTypes.StringType, false)
-        .add("labels", DataTypes.BinaryType, false)
-        .add("probabilities", DataTypes.BinaryType, true)
-        .add("executor", DataTypes.StringType, false);
 
     @Override
     public String name() {
@@ -64,7 +56,7 @@ public final class InferStage implements Stage {
         boolean keepProbabilities = CrfSettings.from(ctx.config()).enabled();
         ConfigText conf = new ConfigText(ctx.config());
 
-        Dataset<Row> test = ctx.run().read(ctx.spark(), "inference_rois").select("roi_id", "case_id", "roi");
+        Dataset<Row> test = ctx.run().read(ctx.spark(), RoiRow.INFERENCE_ROIS);
         long n = test.count();
         LongAccumulator done = ctx.counter("infer rois");
         JavaRDD<Row> in = test.javaRDD().repartition(ctx.partitions(n));
@@ -80,10 +72,10 @@ public final class InferStage implements Stage {
                 SlidingWindowInferer inferer = new SlidingWindowInferer(net, window, classes, is);
                 String executor = ManagementFactory.getRuntimeMXBean().getName();
                 while (it.hasNext()) {
-                    Row r = it.next();
-                    String caseId = r.getString(1);
+                    RoiRow r = RoiRow.from(it.next());
+                    String caseId = r.caseId();
                     try {
-                        KidneyRoi roi = RoiCodec.decode((byte[]) r.get(2));
+                        KidneyRoi roi = RoiCodec.decode(r.roi());
                         float[] v = roi.voxels();
                         float[] f = new float[v.length];
                         for (int i = 0; i < v.length; i++) {
@@ -91,8 +83,8 @@ public final class InferStage implements Stage {
                         }
                         OverlapVoter voter = inferer.vote(f, roi.depth(), roi.height(), roi.width(), (float) (pad - mean));
                         byte[] probs = keepProbabilities ? RoiCodec.encodeFloats(voter.probabilities()) : null;
-                        res.add(Outcome.ok(List.of(RowFactory.create(r.getString(0), caseId,
-                            RoiCodec.encodeBytes(voter.labels()), probs, executor))));
+                        res.add(Outcome.ok(List.of(new PredictionRow(r.roiId(), caseId,
+                            RoiCodec.encodeBytes(voter.labels()), probs, executor).toRow())));
                     } catch (Exception | OutOfMemoryError e) {
                         res.add(Outcome.failed(caseId, e));
                     }
@@ -106,7 +98,8 @@ public final class InferStage implements Stage {
         try (StageProgress p = ctx.progress(done, "infer ROIs", n)) {
             out.count();
         }
-        ctx.run().writeTable(ctx.spark().createDataFrame(renalseg.pipeline.CaseJob.rows(out), PREDICTIONS), "predictions");
+        ctx.run().writeTable(ctx.spark().createDataFrame(renalseg.pipeline.CaseJob.rows(out), PredictionRow.SCHEMA),
+            PredictionRow.TABLE.name());
         long failed = ctx.recordFailures(name(), renalseg.pipeline.CaseJob.failures(out));
         out.unpersist();
         confJson.destroy();

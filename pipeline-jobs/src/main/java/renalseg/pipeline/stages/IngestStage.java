@@ -6,9 +6,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
@@ -23,6 +20,7 @@ import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
+import renalseg.tables.CaseRow;
 import renalseg.util.InputError;
 
 /**
@@ -31,19 +29,6 @@ import renalseg.util.InputError;
  * cases) so that preprocess can take the training set's mean and every later stage agrees on it.
  */
 public final class IngestStage implements Stage {
-
-    public static final StructType CASES = new StructType()
-        .add("case_id", DataTypes.StringType, false)
-        .add("image_uri", DataTypes.StringType, false)
-        .add("label_uri", DataTypes.StringType, true)
-        .add("shape", DataTypes.createArrayType(DataTypes.IntegerType), true)
-        .add("spacing", DataTypes.createArrayType(DataTypes.DoubleType), true)
-        .add("orientation", DataTypes.StringType, true)
-        .add("datatype", DataTypes.StringType, true)
-        .add("bytes", DataTypes.LongType, true)
-        .add("labelled", DataTypes.BooleanType, false)
-        .add("split", DataTypes.StringType, true)
-        .add("status", DataTypes.StringType, false);
 
     @Override
     public String name() {
@@ -77,8 +62,8 @@ public final class IngestStage implements Stage {
                 o = Outcome.ok(List.of(readCase(ref, splitName, cs, hadoop)));
             } catch (Exception e) {
                 o = Outcome.failed(ref.caseId(), e);
-                o.rows = new ArrayList<>(List.of(RowFactory.create(ref.caseId(), ref.imageUri(), ref.labelUri(), null, null, null, null,
-                    null, ref.labelled(), splitName, "failed")));
+                o.rows = new ArrayList<>(List.of(new CaseRow(ref.caseId(), ref.imageUri(), ref.labelUri(), null, null, null,
+                    null, null, ref.labelled(), splitName, "failed").toRow()));
             }
             done.add(1);
             return o;
@@ -86,7 +71,8 @@ public final class IngestStage implements Stage {
         try (StageProgress p = ctx.progress(done, "ingest", items.size())) {
             out.count();
         }
-        ctx.run().writeTable(ctx.spark().createDataFrame(renalseg.pipeline.CaseJob.rows(out), CASES), "cases");
+        ctx.run().writeTable(ctx.spark().createDataFrame(renalseg.pipeline.CaseJob.rows(out), CaseRow.SCHEMA),
+            CaseRow.TABLE.name());
         long failed = ctx.recordFailures(name(), renalseg.pipeline.CaseJob.failures(out));
         out.unpersist();
         return new StageResult(items.size() - failed, failed);
@@ -105,17 +91,7 @@ public final class IngestStage implements Stage {
         Path p = new Path(ref.imageUri());
         FileSystem fs = p.getFileSystem(hadoop.configuration());
         long bytes = fs.getFileStatus(p).getLen();
-        int[] shape = h.shape();
-        Integer[] shapeBoxed = new Integer[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            shapeBoxed[i] = shape[i];
-        }
-        double[] sp = h.spacing();
-        Double[] spBoxed = new Double[sp.length];
-        for (int i = 0; i < sp.length; i++) {
-            spBoxed[i] = sp[i];
-        }
-        return RowFactory.create(ref.caseId(), ref.imageUri(), ref.labelUri(), shapeBoxed, spBoxed, h.axcodes(),
-            h.datatype().label, bytes, ref.labelled(), split, "ok");
+        return new CaseRow(ref.caseId(), ref.imageUri(), ref.labelUri(), h.shape(), h.spacing(), h.axcodes(),
+            h.datatype().label, bytes, ref.labelled(), split, "ok").toRow();
     }
 }

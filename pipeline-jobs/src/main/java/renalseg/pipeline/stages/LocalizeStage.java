@@ -1,7 +1,6 @@
 package renalseg.pipeline.stages;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import com.typesafe.config.Config;
 import java.util.ArrayList;
@@ -13,9 +12,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.cohort.CaseData;
 import renalseg.cohort.CaseReader;
@@ -24,7 +20,7 @@ import renalseg.cohort.CohortSettings;
 import renalseg.config.ConfigError;
 import renalseg.localization.Localization;
 import renalseg.localization.Localizer;
-import renalseg.localization.LocalizerBenchmark;
+import renalseg.metrics.RoiRecall;
 import renalseg.pipeline.CaseJob;
 import renalseg.pipeline.Checkpoints;
 import renalseg.pipeline.ConfigText;
@@ -38,6 +34,10 @@ import renalseg.roi.CasePreprocessor;
 import renalseg.roi.PreparedCase;
 import renalseg.roi.RoiSettings;
 import renalseg.roi.RoiSource;
+import renalseg.tables.CaseRow;
+import renalseg.tables.Cols;
+import renalseg.tables.LocalizationRow;
+import renalseg.tables.RoiRow;
 import renalseg.transforms.PreprocessSettings;
 import renalseg.util.InputError;
 
@@ -52,17 +52,6 @@ import renalseg.util.InputError;
  */
 public final class LocalizeStage implements Stage {
 
-    public static final StructType INFERENCE_ROIS = PreprocessStage.ROIS.add("roi_source", DataTypes.StringType, false);
-
-    public static final StructType LOCALIZATIONS = new StructType()
-        .add("case_id", DataTypes.StringType, false)
-        .add("split", DataTypes.StringType, true)
-        .add("kidneys", DataTypes.IntegerType, false)
-        .add("rois", DataTypes.IntegerType, false)
-        .add("recall", DataTypes.DoubleType, true)
-        .add("seconds", DataTypes.DoubleType, false)
-        .add("finding", DataTypes.StringType, false);
-
     @Override
     public String name() {
         return "localize";
@@ -76,20 +65,19 @@ public final class LocalizeStage implements Stage {
             throw new ConfigError("roi.source must be labels or localizer, not '" + source + "'");
         }
         boolean allByLocalizer = source.equals("localizer");
-        Dataset<Row> labelRois = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("test"));
+        Dataset<Row> labelRois = ctx.run().read(ctx.spark(), RoiRow.ROIS).where(col("split").equalTo("test"));
         Set<String> prepared = new HashSet<>();
         for (Row r : labelRois.select("case_id").distinct().collectAsList()) {
-            prepared.add(r.getString(0));
+            prepared.add(Cols.str(r, "case_id"));
         }
         // unlabelled cases; and under roi.source = localizer the test cases that preprocess could read
-        List<Row> todo = new ArrayList<>();
-        for (Row r : ctx.run().read(ctx.spark(), "cases").where(col("status").equalTo("ok"))
-            .select("case_id", "image_uri", "label_uri", "split", "labelled").orderBy("case_id").collectAsList()) {
-            boolean labelled = r.getBoolean(4);
-            if (!labelled || (allByLocalizer && prepared.contains(r.getString(0)))) {
-                todo.add(r);
+        List<CaseRow> todo = new ArrayList<>();
+        for (CaseRow c : ctx.run().rows(ctx.spark(), CaseRow.TABLE)) {
+            if (c.ok() && (!c.labelled() || (allByLocalizer && prepared.contains(c.caseId())))) {
+                todo.add(c);
             }
         }
+        todo.sort(java.util.Comparator.comparing(CaseRow::caseId));
 
         Checkpoints checkpoints = new Checkpoints(ctx.run());
         boolean haveLocalizer = checkpoints.hasLocalizer();
@@ -99,40 +87,39 @@ public final class LocalizeStage implements Stage {
         ConfigText conf = new ConfigText(cfg);
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("localize cases");
-        JavaRDD<Row> in = ctx.jsc().parallelize(todo, ctx.partitions(todo.size()));
-        JavaRDD<Outcome> out = CaseJob.map(in, r -> r.getString(0),
+        JavaRDD<CaseRow> in = ctx.jsc().parallelize(todo, ctx.partitions(todo.size()));
+        JavaRDD<Outcome> out = CaseJob.map(in, CaseRow::caseId,
             r -> localize(r, conf, hadoop, localizerId, files), done);
         try (StageProgress p = ctx.progress(done, "localize", todo.size())) {
             out.count();
         }
-        Dataset<Row> localized = ctx.spark().createDataFrame(CaseJob.rows(out, INFERENCE_ROIS), INFERENCE_ROIS);
-        Dataset<Row> rois = allByLocalizer ? localized
-            : labelRois.withColumn("roi_source", lit("labels")).unionByName(localized);
-        ctx.run().writeTable(rois, "inference_rois");
-        ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, LOCALIZATIONS), LOCALIZATIONS).coalesce(1),
-            "localizations");
+        Dataset<Row> localized = ctx.spark().createDataFrame(CaseJob.rows(out, RoiRow.SCHEMA), RoiRow.SCHEMA);
+        Dataset<Row> rois = allByLocalizer ? localized : labelRois.unionByName(localized);
+        ctx.run().writeTable(rois, RoiRow.INFERENCE_ROIS.name());
+        ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, LocalizationRow.SCHEMA),
+            LocalizationRow.SCHEMA).coalesce(1), LocalizationRow.TABLE.name());
         long failed = ctx.recordFailures(name(), CaseJob.failures(out));
         out.unpersist();
         if (files != null) {
             files.destroy();
         }
         report(ctx);
-        long cases = ctx.run().read(ctx.spark(), "inference_rois").select("case_id").distinct().count();
+        long cases = ctx.run().read(ctx.spark(), RoiRow.INFERENCE_ROIS).select("case_id").distinct().count();
         return new StageResult(cases, failed);
     }
 
     private static void report(PipelineContext ctx) {
-        List<Row> l = ctx.run().read(ctx.spark(), "localizations").collectAsList();
+        List<LocalizationRow> l = ctx.run().rows(ctx.spark(), LocalizationRow.TABLE);
         if (l.isEmpty()) {
             return;
         }
         double minRecall = Double.NaN;
         int withRecall = 0;
         double seconds = 0;
-        for (Row r : l) {
-            seconds += r.getDouble(5);
-            if (!r.isNullAt(4)) {
-                minRecall = withRecall++ == 0 ? r.getDouble(4) : Math.min(minRecall, r.getDouble(4));
+        for (LocalizationRow r : l) {
+            seconds += r.seconds();
+            if (r.recall() != null) {
+                minRecall = withRecall++ == 0 ? r.recall() : Math.min(minRecall, r.recall());
             }
         }
         System.err.printf(Locale.ROOT, "renalseg: localize: %d case(s) localized, %.2f s each on average%s%n", l.size(),
@@ -140,11 +127,11 @@ public final class LocalizeStage implements Stage {
                 : String.format(Locale.ROOT, "; ROI recall on the %d labelled one(s): min %.4f", withRecall, minRecall));
     }
 
-    static List<Row> localize(Row c, ConfigText conf, HadoopSettings hadoop, String localizerId,
+    static List<Row> localize(CaseRow c, ConfigText conf, HadoopSettings hadoop, String localizerId,
                               Broadcast<byte[][]> files) {
-        String caseId = c.getString(0);
-        String labelUri = c.isNullAt(2) ? null : c.getString(2);
-        String split = c.isNullAt(3) ? null : c.getString(3);
+        String caseId = c.caseId();
+        String labelUri = c.labelUri();
+        String split = c.split();
         if (files == null) {
             throw new InputError(caseId + ": needs ROIs from the localizer (" + (labelUri == null ? "no label map"
                 : "roi.source = localizer") + "), but this run's checkpoints hold no " + Localizer.DIR
@@ -152,7 +139,7 @@ public final class LocalizeStage implements Stage {
         }
         Config cfg = conf.get();
         CaseData d = new CaseReader(CohortSettings.from(cfg), hadoop.configuration())
-            .read(new CaseRef(caseId, c.getString(1), labelUri));
+            .read(new CaseRef(caseId, c.imageUri(), labelUri));
         RoiSettings rs = RoiSettings.from(cfg);
         Localizer localizer = LocalizerPool.borrow(localizerId, files.value());
         try {
@@ -161,7 +148,7 @@ public final class LocalizeStage implements Stage {
             RoiSource source = (id, canonical, labels) -> {
                 found[0] = localizer.localize(id, canonical, rs);
                 if (labels != null) {
-                    recall[0] = LocalizerBenchmark.recall(labels, found[0].placements());
+                    recall[0] = RoiRecall.recall(labels, found[0].placements());
                 }
                 return found[0].placements();
             };
@@ -175,16 +162,11 @@ public final class LocalizeStage implements Stage {
                 throw new InputError(caseId + ": the localizer found no kidney (" + l.describe() + ")");
             }
             List<Row> rows = new ArrayList<>();
-            for (Row r : PreprocessStage.roiRows(pc, split)) {
-                Object[] v = new Object[r.size() + 1];
-                for (int i = 0; i < r.size(); i++) {
-                    v[i] = r.get(i);
-                }
-                v[r.size()] = "localizer";
-                rows.add(RowFactory.create(v));
+            for (RoiRow r : PreprocessStage.roiRows(pc, split, RoiRow.FROM_LOCALIZER)) {
+                rows.add(r.toRow());
             }
-            rows.add(RowFactory.create(caseId, split, l.kidneys().size(), pc.rois().size(), recall[0], l.seconds(),
-                l.describe()));
+            rows.add(new LocalizationRow(caseId, split, l.kidneys().size(), pc.rois().size(), recall[0], l.seconds(),
+                l.describe()).toRow());
             return rows;
         } finally {
             LocalizerPool.giveBack(localizerId, localizer);

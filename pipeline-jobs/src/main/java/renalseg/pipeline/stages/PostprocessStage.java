@@ -10,9 +10,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CohortSettings;
@@ -33,6 +30,11 @@ import renalseg.roi.KidneyRoi;
 import renalseg.roi.RoiBox;
 import renalseg.roi.RoiCodec;
 import renalseg.roi.Rois;
+import renalseg.tables.CaseRow;
+import renalseg.tables.Cols;
+import renalseg.tables.PredictionRow;
+import renalseg.tables.RoiRow;
+import renalseg.tables.SegmentationRow;
 import renalseg.transforms.PreprocessSettings;
 import renalseg.volume.LabelVolume;
 import renalseg.volume.Reorientation;
@@ -45,13 +47,6 @@ import scala.Tuple2;
  */
 public final class PostprocessStage implements Stage {
 
-    public static final StructType SEGMENTATIONS = new StructType()
-        .add("case_id", DataTypes.StringType, false)
-        .add("uri", DataTypes.StringType, false)
-        .add("rois", DataTypes.IntegerType, false)
-        .add("kidney_voxels", DataTypes.LongType, false)
-        .add("tumor_voxels", DataTypes.LongType, false);
-
     @Override
     public String name() {
         return "postprocess";
@@ -59,24 +54,25 @@ public final class PostprocessStage implements Stage {
 
     @Override
     public StageResult run(PipelineContext ctx) {
-        Dataset<Row> preds = ctx.run().read(ctx.spark(), "predictions");
-        Dataset<Row> rois = ctx.run().read(ctx.spark(), "inference_rois").select("roi_id", "roi", "spacing");
-        Dataset<Row> cases = ctx.run().read(ctx.spark(), "cases").select("case_id", "image_uri");
-        Dataset<Row> joined = preds.join(rois, "roi_id").join(cases, "case_id")
-            .select("case_id", "roi_id", "labels", "probabilities", "roi", "image_uri", "spacing");
+        Dataset<Row> preds = ctx.run().read(ctx.spark(), PredictionRow.TABLE);
+        Dataset<Row> rois = ctx.run().read(ctx.spark(), RoiRow.INFERENCE_ROIS).select("roi_id", "roi", "spacing");
+        Dataset<Row> cases = ctx.run().read(ctx.spark(), CaseRow.TABLE).select("case_id", "image_uri");
+        // one row per ROI: the prediction's columns, its ROI's bytes and spacing, its case's image (read by name)
+        Dataset<Row> joined = preds.join(rois, "roi_id").join(cases, "case_id");
         ConfigText conf = new ConfigText(ctx.config());
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         String segDir = ctx.run().path("segmentations");
         long n = joined.select("case_id").distinct().count();
         JavaPairRDD<String, Iterable<Row>> byCase = joined.javaRDD()
-            .mapToPair(r -> new Tuple2<>(r.getString(0), r)).groupByKey(ctx.partitions(n));
+            .mapToPair(r -> new Tuple2<>(Cols.str(r, "case_id"), r)).groupByKey(ctx.partitions(n));
         LongAccumulator done = ctx.counter("postprocess cases");
         JavaRDD<Outcome> out = CaseJob.map(byCase.map(t -> t), t -> t._1(),
             t -> List.of(postprocess(t._1(), t._2(), conf, hadoop, segDir)), done);
         try (StageProgress p = ctx.progress(done, "postprocess", n)) {
             out.count();
         }
-        ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out), SEGMENTATIONS), "segmentations");
+        ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out), SegmentationRow.SCHEMA),
+            SegmentationRow.TABLE.name());
         long failed = ctx.recordFailures(name(), CaseJob.failures(out));
         out.unpersist();
         return new StageResult(n - failed, failed);
@@ -91,25 +87,25 @@ public final class PostprocessStage implements Stage {
         List<byte[]> results = new ArrayList<>();
         String imageUri = null;
         for (Row r : roiRows) {
-            imageUri = r.getString(5);
-            KidneyRoi roi = RoiCodec.decode((byte[]) r.get(4));
-            byte[] labels = RoiCodec.decodeBytes((byte[]) r.get(2));
+            PredictionRow p = PredictionRow.from(r);
+            imageUri = Cols.str(r, "image_uri");
+            KidneyRoi roi = RoiCodec.decode(Cols.bytes(r, "roi"));
+            byte[] labels = RoiCodec.decodeBytes(p.labels());
             int nx = roi.width();
             int ny = roi.height();
             int nz = roi.depth();
             if (crf.enabled()) {
-                if (r.isNullAt(3)) {
+                if (p.probabilities() == null) {
                     throw new IllegalStateException(caseId + ": the CRF is enabled but infer kept no probabilities "
                         + "(rerun infer with postprocess.crf.enabled = true)");
                 }
-                float[] probs = RoiCodec.decodeFloats((byte[]) r.get(3));
+                float[] probs = RoiCodec.decodeFloats(p.probabilities());
                 float[] hu = new float[roi.voxels().length];
                 for (int i = 0; i < hu.length; i++) {
                     hu[i] = (float) (ps.huMin() + roi.voxels()[i] * (ps.huMax() - ps.huMin()));
                 }
                 int classes = probs.length / hu.length;
-                List<Double> sp = r.getList(6);
-                double[] spacing = {sp.get(0), sp.get(1), sp.get(2)};
+                double[] spacing = Cols.doubles(r, "spacing");
                 labels = CrfRefiner.refine(probs, hu, classes, nx, ny, nz, spacing, crf);
             }
             labels = LargestComponents.keep(labels, nx, ny, nz, 1, conn);
@@ -132,6 +128,6 @@ public final class PostprocessStage implements Stage {
             kidney += b == 1 ? 1 : 0;
             tumor += b == 2 ? 1 : 0;
         }
-        return RowFactory.create(caseId, out.toString(), boxes.size(), kidney, tumor);
+        return new SegmentationRow(caseId, out.toString(), boxes.size(), kidney, tumor).toRow();
     }
 }

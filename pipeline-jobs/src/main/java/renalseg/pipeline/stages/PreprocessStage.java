@@ -1,6 +1,8 @@
 package renalseg.pipeline.stages;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
 
 import com.typesafe.config.Config;
 import java.util.ArrayList;
@@ -8,9 +10,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.cohort.CaseData;
 import renalseg.cohort.CaseReader;
@@ -34,6 +33,11 @@ import renalseg.roi.LabelRoiSource;
 import renalseg.roi.PreparedCase;
 import renalseg.roi.RoiCodec;
 import renalseg.roi.RoiSettings;
+import renalseg.tables.CaseRow;
+import renalseg.tables.CoarseRow;
+import renalseg.tables.Cols;
+import renalseg.tables.NormalizationRow;
+import renalseg.tables.RoiRow;
 import renalseg.transforms.MeanAccumulator;
 import renalseg.transforms.PreprocessSettings;
 import renalseg.util.InputError;
@@ -48,40 +52,6 @@ import renalseg.util.InputError;
  */
 public final class PreprocessStage implements Stage {
 
-    public static final StructType ROIS = new StructType()
-        .add("roi_id", DataTypes.StringType, false)
-        .add("case_id", DataTypes.StringType, false)
-        .add("side", DataTypes.StringType, false)
-        .add("split", DataTypes.StringType, true)
-        .add("x0", DataTypes.IntegerType, false)
-        .add("y0", DataTypes.IntegerType, false)
-        .add("z0", DataTypes.IntegerType, false)
-        .add("width", DataTypes.IntegerType, false)
-        .add("height", DataTypes.IntegerType, false)
-        .add("depth", DataTypes.IntegerType, false)
-        .add("spacing", DataTypes.createArrayType(DataTypes.DoubleType), false)
-        .add("labelled", DataTypes.BooleanType, false)
-        .add("kidney_voxels", DataTypes.LongType, false)
-        .add("tumor_voxels", DataTypes.LongType, false)
-        .add("intensity_sum", DataTypes.DoubleType, false)
-        .add("intensity_count", DataTypes.LongType, false)
-        .add("roi", DataTypes.BinaryType, false);
-
-    public static final StructType NORMALIZATION = new StructType()
-        .add("mean", DataTypes.DoubleType, false)
-        .add("hu_min", DataTypes.DoubleType, false)
-        .add("hu_max", DataTypes.DoubleType, false)
-        .add("training_rois", DataTypes.LongType, false);
-
-    /** Coarse whole scans of the labelled training cases, for the localizer (train stage). */
-    public static final StructType COARSE = new StructType()
-        .add("case_id", DataTypes.StringType, false)
-        .add("split", DataTypes.StringType, true)
-        .add("width", DataTypes.IntegerType, false)
-        .add("height", DataTypes.IntegerType, false)
-        .add("depth", DataTypes.IntegerType, false)
-        .add("coarse", DataTypes.BinaryType, false);
-
     @Override
     public String name() {
         return "preprocess";
@@ -94,20 +64,20 @@ public final class PreprocessStage implements Stage {
 
     @Override
     public StageResult run(PipelineContext ctx) {
-        Dataset<Row> cases = ctx.run().read(ctx.spark(), "cases").where(col("status").equalTo("ok"));
-        List<Row> list = cases.select("case_id", "image_uri", "label_uri", "split").collectAsList();
+        List<CaseRow> list = ctx.run().rows(ctx.spark(), CaseRow.TABLE).stream().filter(CaseRow::ok).toList();
         ConfigText conf = new ConfigText(ctx.config());
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("preprocess cases");
-        JavaRDD<Row> in = ctx.jsc().parallelize(list, ctx.partitions(list.size()));
-        JavaRDD<Outcome> out = CaseJob.map(in, r -> r.getString(0), r -> prepare(r, conf, hadoop), done);
+        JavaRDD<CaseRow> in = ctx.jsc().parallelize(new ArrayList<>(list), ctx.partitions(list.size()));
+        JavaRDD<Outcome> out = CaseJob.map(in, CaseRow::caseId, r -> prepare(r, conf, hadoop), done);
         try (StageProgress p = ctx.progress(done, "preprocess", list.size())) {
             out.count();
         }
-        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out, ROIS), ROIS);
-        ctx.run().writeTable(rois, "rois");
+        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out, RoiRow.SCHEMA), RoiRow.SCHEMA);
+        ctx.run().writeTable(rois, RoiRow.ROIS.name());
         if (trainsLocalizer(ctx.config())) {
-            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, COARSE), COARSE), "coarse");
+            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, CoarseRow.SCHEMA), CoarseRow.SCHEMA),
+                CoarseRow.TABLE.name());
         }
         long failed = ctx.recordFailures(name(), CaseJob.failures(out));
         out.unpersist();
@@ -116,33 +86,33 @@ public final class PreprocessStage implements Stage {
             return new StageResult(list.size() - failed, failed);
         }
 
-        Row agg = ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train"))
-            .agg(org.apache.spark.sql.functions.sum("intensity_sum"), org.apache.spark.sql.functions.sum("intensity_count"),
-                org.apache.spark.sql.functions.count("roi_id"))
+        Row agg = ctx.run().read(ctx.spark(), RoiRow.ROIS).where(col("split").equalTo("train"))
+            .agg(sum("intensity_sum").as("intensity_sum"), sum("intensity_count").as("intensity_count"),
+                count("roi_id").as("rois"))
             .first();
-        long trainRois = agg.getLong(2);
+        long trainRois = Cols.lng(agg, "rois");
         if (trainRois == 0) {
             throw new InputError("no training ROIs: every training case failed or the cohort has no labelled "
                 + "training case (see the failures table)");
         }
-        double mean = new MeanAccumulator(agg.getDouble(0), agg.getLong(1)).mean();
+        double mean = new MeanAccumulator(Cols.dbl(agg, "intensity_sum"), Cols.lng(agg, "intensity_count")).mean();
         PreprocessSettings ps = PreprocessSettings.from(ctx.config());
-        ctx.run().writeTable(ctx.spark().createDataFrame(
-            List.of(RowFactory.create(mean, ps.huMin(), ps.huMax(), trainRois)), NORMALIZATION), "normalization");
+        ctx.run().writeTable(ctx.spark(), NormalizationRow.TABLE,
+            List.of(new NormalizationRow(mean, ps.huMin(), ps.huMax(), trainRois).toRow()));
         return new StageResult(list.size() - failed, failed);
     }
 
-    static List<Row> prepare(Row c, ConfigText conf, HadoopSettings hadoop) {
-        String caseId = c.getString(0);
-        String labelUri = c.isNullAt(2) ? null : c.getString(2);
-        String split = c.isNullAt(3) ? null : c.getString(3);
+    static List<Row> prepare(CaseRow c, ConfigText conf, HadoopSettings hadoop) {
+        String caseId = c.caseId();
+        String labelUri = c.labelUri();
+        String split = c.split();
         if (labelUri == null) {
             // an unlabelled case: its ROIs come from the localizer (localize stage)
             return List.of();
         }
         Config cfg = conf.get();
         CohortSettings cs = CohortSettings.from(cfg);
-        CaseData d = new CaseReader(cs, hadoop.configuration()).read(new CaseRef(caseId, c.getString(1), labelUri));
+        CaseData d = new CaseReader(cs, hadoop.configuration()).read(new CaseRef(caseId, c.imageUri(), labelUri));
         RoiSettings rs = RoiSettings.from(cfg);
         PreprocessSettings ps = PreprocessSettings.from(cfg);
         PreparedCase pc = new CasePreprocessor(ps, rs, new LabelRoiSource(rs)).prepare(d);
@@ -152,19 +122,22 @@ public final class PreprocessStage implements Stage {
         if (pc.rois().isEmpty()) {
             throw new InputError(caseId + ": no kidney in the label map, so no ROI");
         }
-        List<Row> rows = roiRows(pc, split);
+        List<Row> rows = new ArrayList<>();
+        for (RoiRow r : roiRows(pc, split, RoiRow.FROM_LABELS)) {
+            rows.add(r.toRow());
+        }
         if ("train".equals(split) && trainsLocalizer(cfg)) {
             CoarseVolume v = LocalizerTrainer.coarseCase(d, LocalizerSettings.from(cfg), ps.window());
-            rows.add(RowFactory.create(caseId, split, v.width(), v.height(), v.depth(), CoarseStore.encode(v)));
+            rows.add(new CoarseRow(caseId, split, v.width(), v.height(), v.depth(), CoarseStore.encode(v)).toRow());
         }
         return rows;
     }
 
-    /** One {@link #ROIS} row per ROI of a prepared case. */
-    static List<Row> roiRows(PreparedCase pc, String split) {
+    /** One {@link RoiRow} per ROI of a prepared case; {@code source} says where its box came from. */
+    static List<RoiRow> roiRows(PreparedCase pc, String split, String source) {
         double[] sp = pc.processing().spacing();
-        Double[] spacing = {sp[0], sp[1], sp[2]};
-        List<Row> rows = new ArrayList<>();
+        double[] spacing = {sp[0], sp[1], sp[2]};
+        List<RoiRow> rows = new ArrayList<>();
         for (KidneyRoi r : pc.rois()) {
             long kidney = 0;
             long tumor = 0;
@@ -175,9 +148,9 @@ public final class PreprocessStage implements Stage {
                 }
             }
             MeanAccumulator m = MeanAccumulator.EMPTY.add(r.voxels());
-            rows.add(RowFactory.create(r.id(), pc.caseId(), r.side().name(), split, r.box().x0(), r.box().y0(),
+            rows.add(new RoiRow(r.id(), pc.caseId(), r.side().name(), split, r.box().x0(), r.box().y0(),
                 r.box().z0(), r.width(), r.height(), r.depth(), spacing, r.labels() != null, kidney, tumor, m.sum(),
-                m.count(), RoiCodec.encode(r)));
+                m.count(), RoiCodec.encode(r), source));
         }
         return rows;
     }

@@ -3,6 +3,7 @@ package renalseg.pipeline.stages;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
+import renalseg.tables.Cols;
 
 /** report/index.html: the summary, per-case metrics and failures as plain tables (no scripts, no assets). */
 final class Report {
@@ -33,8 +34,8 @@ final class Report {
         b.append("</tr>");
         for (Row r : rows) {
             b.append("<tr>");
-            for (int i = 0; i < r.length(); i++) {
-                Object v = r.get(i);
+            for (String f : r.schema().fieldNames()) {
+                Object v = Cols.get(r, f);
                 String s = v == null ? "" : v instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : v.toString();
                 b.append("<td>").append(esc(s)).append("</td>");
             }

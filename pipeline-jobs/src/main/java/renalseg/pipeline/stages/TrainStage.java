@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -34,6 +31,13 @@ import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.RoiStore;
 import renalseg.pipeline.Stage;
 import renalseg.roi.RoiSettings;
+import renalseg.tables.CoarseRow;
+import renalseg.tables.Cols;
+import renalseg.tables.HistoryTable;
+import renalseg.tables.NormalizationRow;
+import renalseg.tables.RoiRow;
+import renalseg.tables.SampleRow;
+import renalseg.tables.Table;
 import renalseg.training.Batches;
 import renalseg.training.Checkpoint;
 import renalseg.training.HistoryRow;
@@ -53,14 +57,6 @@ import renalseg.util.InputError;
  * iterations-per-epoch x batch-size. With {@code model.pretrained}, both are copied in instead.
  */
 public final class TrainStage implements Stage {
-
-    public static final StructType HISTORY = new StructType()
-        .add("round", DataTypes.IntegerType, false)
-        .add("iteration", DataTypes.LongType, false)
-        .add("loss", DataTypes.DoubleType, false)
-        .add("learning_rate", DataTypes.DoubleType, false)
-        .add("samples_per_s", DataTypes.DoubleType, false)
-        .add("time_s", DataTypes.DoubleType, false);
 
     /** spark.training.*: how the cluster trains. */
     record DistributedSettings(int workers, int batchSizePerWorker, int averagingFrequency, int prefetch,
@@ -120,20 +116,19 @@ public final class TrainStage implements Stage {
         ModelSpec spec = ModelSpec.load(cfg.getString("model.preset"));
         TrainSettings ts = TrainSettings.from(cfg);
         DistributedSettings ds = DistributedSettings.from(cfg, ctx.spark().sparkContext().defaultParallelism());
-        double mean = ctx.run().read(ctx.spark(), "normalization").first().getDouble(0);
+        double mean = ctx.run().rows(ctx.spark(), NormalizationRow.TABLE).get(0).mean();
 
         ArrayList<SampleRecord> manifest = new ArrayList<>();
-        for (Row r : ctx.run().read(ctx.spark(), "samples").orderBy("sample").collectAsList()) {
-            manifest.add(new SampleRecord(r.getString(1), r.getInt(2), r.getInt(3), r.getInt(4), r.getBoolean(5),
-                r.getBoolean(6), r.getBoolean(7), r.getLong(8)));
+        for (Row r : ctx.run().read(ctx.spark(), SampleRow.TABLE).orderBy("sample").collectAsList()) {
+            manifest.add(SampleRow.from(r).record());
         }
         if (manifest.isEmpty()) {
             throw new InputError("the samples table is empty (augment.samples = 0?)");
         }
         HashMap<String, byte[]> rois = new HashMap<>();
-        for (Row r : ctx.run().read(ctx.spark(), "rois").where(col("split").equalTo("train")).select("roi_id", "roi")
+        for (Row r : ctx.run().read(ctx.spark(), RoiRow.ROIS).where(col("split").equalTo("train")).select("roi_id", "roi")
             .collectAsList()) {
-            rois.put(r.getString(0), (byte[]) r.get(1));
+            rois.put(Cols.str(r, "roi_id"), Cols.bytes(r, "roi"));
         }
         Broadcast<HashMap<String, byte[]>> roiBroadcast = ctx.jsc().broadcast(rois);
         Broadcast<ArrayList<SampleRecord>> manifestBroadcast = ctx.jsc().broadcast(manifest);
@@ -175,7 +170,7 @@ public final class TrainStage implements Stage {
         });
         checkpoints.write(new Checkpoint(trained, spec, ts, mean, position(ts, pa.samplesSeen()), history),
             Checkpoints.FINAL);
-        ctx.run().writeTable(ctx.spark().createDataFrame(historyRows(history), HISTORY).coalesce(1), "history");
+        writeHistory(ctx, HistoryTable.FINE, history);
         roiBroadcast.destroy();
         manifestBroadcast.destroy();
         return new StageResult(rois.size(), 0);
@@ -191,8 +186,8 @@ public final class TrainStage implements Stage {
             return;
         }
         ArrayList<byte[]> packed = new ArrayList<>();
-        for (Row r : ctx.run().read(ctx.spark(), "coarse").orderBy("case_id").select("coarse").collectAsList()) {
-            packed.add((byte[]) r.get(0));
+        for (Row r : ctx.run().read(ctx.spark(), CoarseRow.TABLE).orderBy("case_id").collectAsList()) {
+            packed.add(CoarseRow.from(r).coarse());
         }
         if (packed.isEmpty()) {
             throw new InputError("no coarse training scans for the localizer (localizer.enabled = true)");
@@ -227,8 +222,7 @@ public final class TrainStage implements Stage {
             return Batches.toDataSet(batch, 2, dataType);
         }, (round, seen, net, last) -> { });
         checkpoints.writeLocalizer(lt, trained, position(ts, pa.samplesSeen()), history);
-        ctx.run().writeTable(ctx.spark().createDataFrame(historyRows(history), HISTORY).coalesce(1),
-            "localizer_history");
+        writeHistory(ctx, HistoryTable.LOCALIZER, history);
         CoarseStore.release(scans);
         scans.destroy();
     }
@@ -239,7 +233,7 @@ public final class TrainStage implements Stage {
         checkpoints.copyFrom(from);
         System.err.println("renalseg: train: model.pretrained: using the networks of " + from
             + (checkpoints.hasLocalizer() ? " (fine network and localizer)" : " (fine network; no localizer)"));
-        ctx.run().writeTable(ctx.spark().createDataFrame(List.of(), HISTORY).coalesce(1), "history");
+        writeHistory(ctx, HistoryTable.FINE, List.of());
         return new StageResult(0, 0);
     }
 
@@ -248,12 +242,12 @@ public final class TrainStage implements Stage {
         return new TrainingPosition(it, (int) (it / ts.iterationsPerEpoch()), samplesSeen);
     }
 
-    private static List<Row> historyRows(List<HistoryRow> history) {
+    private static void writeHistory(PipelineContext ctx, Table<HistoryRow> table, List<HistoryRow> history) {
         List<Row> rows = new ArrayList<>();
         for (HistoryRow h : history) {
-            rows.add(RowFactory.create(h.round(), h.iteration(), h.loss(), h.learningRate(), h.samplesPerS(), h.timeS()));
+            rows.add(HistoryTable.toRow(h));
         }
-        return rows;
+        ctx.run().writeTable(ctx.spark().createDataFrame(rows, table.schema()).coalesce(1), table.name());
     }
 
     static DataSet materialize(List<SampleRecord> batch, Broadcast<HashMap<String, byte[]>> rois, ConfigText conf,
