@@ -18,7 +18,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
 /**
- * The one builder of the 3D FCN-PPM (MODEL.md) for every {@link ModelSpec}: channels-first NCDHW input
+ * The one builder of the 3D FCN-PPM (docs/model.md) for every {@link ModelSpec}: channels-first NCDHW input
  * "input" [N, inChannels, D, H, W], output "output" [N, classes, D, H, W] (softmax over channels), loss
  * {@link WeightedMeanCrossEntropy} in a {@link MeanCnn3DLossLayer}.
  *

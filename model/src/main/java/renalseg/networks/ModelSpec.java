@@ -21,7 +21,7 @@ import renalseg.config.ConfigError;
 
 /**
  * One configuration of the 3D FCN-PPM (the keys of {@code conf/model/paper.conf}). Every number of the
- * layer table in MODEL.md comes from here; {@link FcnPpm} builds any of them.
+ * layer table in docs/model.md comes from here; {@link FcnPpm} builds any of them.
  *
  * @param activation hidden-layer activation: {@code relu} (the paper); smooth ones ({@code tanh},
  *                   {@code softplus}) exist only so that gradient checks see no kinks

@@ -52,7 +52,7 @@ class FcnPpmTest {
         assertEquals(39, blockConvs);
         assertEquals(13, blocks);
         assertEquals(2, proj);
-        // MODEL.md: 39 + 2 projections + 9 other convolutions + 6 transposed = 56
+        // docs/model.md: 39 + 2 projections + 9 other convolutions + 6 transposed = 56
         assertEquals(50, convs.size());
         assertEquals(6, deconv);
         assertEquals(39, FcnPpm.residualConvNames(paper).size());

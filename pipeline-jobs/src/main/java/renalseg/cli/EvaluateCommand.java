@@ -19,11 +19,11 @@ import renalseg.util.InputError;
 import renalseg.volume.LabelVolume;
 
 /**
- * Compares a predicted label map with the truth (METRICS.md) and prints one JSON object per region and
+ * Compares a predicted label map with the truth (docs/metrics.md) and prints one JSON object per region and
  * line: kidney, tumor, kidney_and_tumor.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Evaluate a predicted segmentation against the truth (definitions in METRICS.md).",
+    description = {"Evaluate a predicted segmentation against the truth (definitions in docs/metrics.md).",
         "Prints one JSON object per region (kidney, tumor, kidney_and_tumor) and line: region, dice, assd_mm,",
         "assd_vox, hd95_mm, hausdorff_mm, surface_dice, pred_ml, truth_ml, null_reason (distances are null when",
         "the prediction or the truth is empty), and on the tumor line detected and false_positive.",

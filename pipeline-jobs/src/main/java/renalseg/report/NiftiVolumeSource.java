@@ -12,7 +12,7 @@ import renalseg.volume.Reorientation;
 /**
  * Reads a case's CT and reference (through {@link CaseReader}: any Hadoop URI, labels mapped to KiTS
  * classes, grids checked) and its predicted segmentation, and turns all three to canonical orientation.
- * The prediction is written in the image's space (DESIGN.md, postprocess), so it must share its grid.
+ * The prediction is written in the image's space (docs/design.md, postprocess), so it must share its grid.
  */
 final class NiftiVolumeSource implements VolumeSource {
 

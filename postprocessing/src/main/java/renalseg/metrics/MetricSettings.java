@@ -20,7 +20,7 @@ public record MetricSettings(double kidneyToleranceMm, double tumorToleranceMm,
         }
     }
 
-    /** 2 mm for every region (METRICS.md's default); affines equal within 1e-3 mm. */
+    /** 2 mm for every region (docs/metrics.md's default); affines equal within 1e-3 mm. */
     public static MetricSettings defaults() {
         return new MetricSettings(2.0, 2.0, 2.0, 1e-3);
     }

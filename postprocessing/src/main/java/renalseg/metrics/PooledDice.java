@@ -6,7 +6,7 @@ import java.util.List;
  * Dice of each region with the intersections and sizes summed over many label arrays (ROIs) before
  * dividing: one number per region for a quick learning check (training's held-out ROIs), where per-case
  * reports use {@link SegmentationMetrics}. A region absent from every truth and every prediction scores 1
- * (METRICS.md's both-empty rule, see docs/metrics.md).
+ * (the both-empty rule of docs/metrics.md).
  */
 public record PooledDice(double kidney, double tumor, double kidneyAndTumor, int rois, long voxels) {
 

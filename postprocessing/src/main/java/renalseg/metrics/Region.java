@@ -1,6 +1,6 @@
 package renalseg.metrics;
 
-/** The evaluated regions of METRICS.md and the labels each takes. */
+/** The evaluated regions of docs/metrics.md and the labels each takes. */
 public enum Region {
     /** Label 1 alone (the paper's kidney Dice). */
     KIDNEY("kidney"),

@@ -7,7 +7,7 @@ import renalseg.volume.Geometry;
 import renalseg.volume.LabelVolume;
 
 /**
- * Per-case evaluation of a predicted label map against the truth, every definition as in METRICS.md:
+ * Per-case evaluation of a predicted label map against the truth, every definition as in docs/metrics.md:
  * Dice, volumes, surface distances (ASSD in mm and voxels, HD95, Hausdorff), surface Dice, tumor detection.
  */
 public final class SegmentationMetrics {

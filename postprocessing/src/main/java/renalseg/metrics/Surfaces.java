@@ -1,7 +1,7 @@
 package renalseg.metrics;
 
 /**
- * Surface voxels as METRICS.md defines them: voxels of the mask with at least one of their 6 face
+ * Surface voxels as docs/metrics.md defines them: voxels of the mask with at least one of their 6 face
  * neighbours outside the mask, where voxels beyond the volume's border count as outside.
  */
 public final class Surfaces {

@@ -6,7 +6,7 @@ import renalseg.volume.LabelVolume;
 /**
  * Keeps the largest connected components of kidney-or-tumor voxels (labels 1 and 2 together) and clears
  * everything else; kept voxels keep their own label. Per kidney ROI keep one component, in a whole-volume
- * result the N largest (N = 2 by default: two kidneys), as in METRICS.md.
+ * result the N largest (N = 2 by default: two kidneys), as in docs/metrics.md.
  */
 public final class LargestComponents {
 
