@@ -108,12 +108,23 @@ final class Cohort {
     private Line line(String region, MetricDef m, List<CohortSummary.Line> computed) {
         Optional<SummaryRow> row = summary.stream()
             .filter(s -> s.region().equals(region) && s.metric().equals(m.column())).findFirst();
-        if (row.isPresent()) {
+        boolean stale = region.equals(TUMOR) && (m.column().equals("dice") || m.column().equals("surface_dice"))
+            && olderTumorRule();
+        if (row.isPresent() && !stale) {
             return new Line(region, m, row.get().stats(), true);
         }
         SummaryStatistics s = computed.stream().filter(l -> l.region().equals(region) && l.metric().equals(m.column()))
             .map(CohortSummary.Line::stats).findFirst().orElse(SummaryStatistics.of());
         return new Line(region, m, s, false);
+    }
+
+    /**
+     * A summary written before tumor Dice was taken over the cases with a reference tumor has no
+     * {@code dice_all_cases} row; its tumor Dice counted tumor-free cases, so the report computes that one anew.
+     */
+    private boolean olderTumorRule() {
+        return summary.stream().anyMatch(s -> s.region().equals(TUMOR) && s.metric().equals("dice"))
+            && summary.stream().noneMatch(s -> s.metric().equals(CohortSummary.DICE_ALL_CASES));
     }
 
     Detection detection() {

@@ -218,5 +218,13 @@ class ReportPartsTest {
             assertEquals("0.667", variant.group(2));
             assertEquals(s.isEmpty(), variant.group(1) != null, "marked as computed only without a summary table");
         }
+        // a summary written before this rule (no dice_all_cases row) counted tumor-free cases: not trusted
+        List<SummaryRow> older = List.of(new SummaryRow("tumor", "dice", 3, 2.0 / 3, 0.58, 1.0, 0.0, 1.0));
+        Cohort c = new Cohort(rows, older);
+        Cohort.Line tumorDice = c.lines().stream()
+            .filter(l -> l.region().equals("tumor") && l.metric().column().equals("dice")).findFirst().orElseThrow();
+        assertFalse(tumorDice.fromSummaryTable());
+        assertEquals(0.0, tumorDice.stats().mean(), 0.0);
+        assertEquals(1, tumorDice.stats().n());
     }
 }

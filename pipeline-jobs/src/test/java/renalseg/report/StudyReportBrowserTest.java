@@ -245,7 +245,8 @@ class StudyReportBrowserTest {
             .add("median", DataTypes.DoubleType).add("min", DataTypes.DoubleType).add("max", DataTypes.DoubleType);
         spark.createDataFrame(List.of(
             RowFactory.create("kidney", "dice", 6, 0.955, 0.01, 0.956, 0.94, 0.97),
-            RowFactory.create("tumor", "dice", 6, 0.6123, 0.3, 0.7, 0.0, 1.0),
+            RowFactory.create("tumor", "dice", 4, 0.6123, 0.3, 0.7, 0.0, 1.0),
+            RowFactory.create("tumor", "dice_all_cases", 6, 0.7415, 0.3, 0.85, 0.0, 1.0),
             RowFactory.create("tumor", "detection_sensitivity", 6, 5 / 6.0, null, null, null, null),
             RowFactory.create("tumor", "detection_specificity", 0, null, null, null, null, null)), s)
             .write().parquet(tables + "/summary");
