@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public record RegionMetrics(String region, double dice, Double assdMm, Double assdVox, Double hd95Mm,
                             Double hausdorffMm, double surfaceDice, double predMl, double truthMl,
-                            String nullReason, Boolean detected, Boolean falsePositive) {
+                            String nullReason, Boolean detected, Boolean falsePositive)
+    implements java.io.Serializable {
 
     /** A column of the metrics table: snake_case name, Java type, whether it may be null. */
     public record Column(String name, Class<?> type, boolean nullable) {
