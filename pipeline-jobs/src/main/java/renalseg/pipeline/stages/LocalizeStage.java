@@ -70,7 +70,8 @@ public final class LocalizeStage implements Stage {
 
     @Override
     public StageResult run(PipelineContext ctx) {
-        Config cfg = ctx.config();
+        // the ROI rules and HU window of the checkpoint's plan (as segment uses them)
+        Config cfg = ctx.planned();
         String source = cfg.getString("roi.source").toLowerCase(Locale.ROOT);
         if (!source.equals("labels") && !source.equals("localizer")) {
             throw new ConfigError("roi.source must be labels or localizer, not '" + source + "'");
