@@ -55,27 +55,27 @@ public record SegmentationPlan(PreprocessSettings preprocess, RoiSettings roi, I
     /** The plan's keys (every one of {@link #TRAINING_KEYS} and {@link #INFERENCE_KEYS}) as a configuration. */
     public Config toConfig() {
         Map<String, Object> v = new TreeMap<>();
-        v.put("preprocess.hu-min", preprocess.huMin());
-        v.put("preprocess.hu-max", preprocess.huMax());
+        v.put("preprocess.hu-min", num(preprocess.huMin()));
+        v.put("preprocess.hu-max", num(preprocess.huMax()));
         v.put("preprocess.resample.enabled", preprocess.resample());
         v.put("preprocess.resample.spacing-mm", list(preprocess.spacingMm()));
-        v.put("roi.in-plane", roi.inPlane());
+        v.put("roi.in-plane", num(roi.inPlane()));
         v.put("roi.unit", roi.mm() ? "mm" : "voxels");
         v.put("roi.slice-margin", roi.sliceMargin());
-        v.put("roi.pad-hu", roi.padHu());
-        v.put("roi.min-kidney-fraction", roi.minKidneyFraction());
+        v.put("roi.pad-hu", num(roi.padHu()));
+        v.put("roi.min-kidney-fraction", num(roi.minKidneyFraction()));
         v.put("infer.overlap", list(infer.overlap()));
         v.put("infer.voting", infer.voting().name().toLowerCase(Locale.ROOT));
         v.put("infer.mirroring", infer.mirroring());
         v.put("postprocess.crf.enabled", crf.enabled());
         v.put("postprocess.crf.iterations", crf.iterations());
-        v.put("postprocess.crf.appearance-weight", crf.appearanceWeight());
-        v.put("postprocess.crf.appearance-position-mm", crf.appearancePositionMm());
-        v.put("postprocess.crf.appearance-intensity-hu", crf.appearanceIntensity());
-        v.put("postprocess.crf.smoothness-weight", crf.smoothnessWeight());
-        v.put("postprocess.crf.smoothness-position-mm", crf.smoothnessPositionMm());
-        v.put("postprocess.crf.crop-min-probability", crf.cropMinProbability());
-        v.put("postprocess.crf.crop-margin-mm", crf.cropMarginMm());
+        v.put("postprocess.crf.appearance-weight", num(crf.appearanceWeight()));
+        v.put("postprocess.crf.appearance-position-mm", num(crf.appearancePositionMm()));
+        v.put("postprocess.crf.appearance-intensity-hu", num(crf.appearanceIntensity()));
+        v.put("postprocess.crf.smoothness-weight", num(crf.smoothnessWeight()));
+        v.put("postprocess.crf.smoothness-position-mm", num(crf.smoothnessPositionMm()));
+        v.put("postprocess.crf.crop-min-probability", num(crf.cropMinProbability()));
+        v.put("postprocess.crf.crop-margin-mm", num(crf.cropMarginMm()));
         v.put("postprocess.connectivity", components.connectivity().neighbours());
         v.put("postprocess.keep-components", components.keep());
         Config c = ConfigFactory.empty();
@@ -125,7 +125,12 @@ public record SegmentationPlan(PreprocessSettings preprocess, RoiSettings roi, I
         return java.util.stream.Stream.concat(TRAINING_KEYS.stream(), INFERENCE_KEYS.stream()).toList();
     }
 
-    private static List<Double> list(double[] a) {
-        return Arrays.stream(a).boxed().toList();
+    private static List<Object> list(double[] a) {
+        return Arrays.stream(a).mapToObj(SegmentationPlan::num).toList();
+    }
+
+    /** Whole numbers as integers, so the plan reads like the configuration it came from (-200, not -200.0). */
+    private static Object num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v;
     }
 }
