@@ -36,7 +36,8 @@ import renalseg.volume.LabelVolume;
  * localizer, CRF on and off) against {@code segment} run on the same scans through the command line with
  * the run's checkpoint folder and nothing but the setting that differs. The settings the network was
  * trained with (roi.in-plane = 48, not the default 150) reach {@code segment} through the checkpoint's plan.
- * The localizer is trained for 4 iterations with threshold 1e-6: every coarse voxel is kidney, one ROI per
+ * A training-time key that differs from the plan is refused by {@code segment} and by the pipeline with
+ * these networks ({@code --pretrained}); an inference-time one is honoured. The localizer is trained for 4 iterations with threshold 1e-6: every coarse voxel is kidney, one ROI per
  * case; identity, not quality, is tested.
  */
 class SegmentMatchesPipelineTest {
@@ -124,6 +125,14 @@ class SegmentMatchesPipelineTest {
         assertEquals(1, lines.size(), refused.err());
         assertTrue(lines.get(0).contains("preprocess.hu-min = -100 differs from -200"), lines.get(0));
         assertFalse(Files.exists(tmp.resolve("refused.nii.gz")));
+        // the same rule in the pipeline: a new cohort with these networks (model.pretrained) and another window
+        Run piped = Run.of("pipeline", "--cohort", cohort.toString(), "--run", tmp.resolve("run2").toString(),
+            "--pretrained", checkpoints.toString(), "--set", "preprocess.hu-min=-100", "--conf",
+            "spark.ui.enabled=false");
+        assertEquals(2, piped.code(), piped.err());
+        lines = piped.err().lines().filter(l -> l.contains("preprocess.hu-min")).toList();
+        assertEquals(1, lines.size(), piped.err());
+        assertTrue(lines.get(0).contains("preprocess.hu-min = -100 differs from -200"), lines.get(0));
         // an inference-time key: honoured, reported, and the result changes
         Path mirrored = tmp.resolve("mirrored.nii.gz");
         Run mr = Run.of("segment", "--checkpoint", checkpoints.toString(), "--image", image, "--label", label,
