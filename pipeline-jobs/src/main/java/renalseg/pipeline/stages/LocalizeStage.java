@@ -22,6 +22,7 @@ import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.CohortSettings;
 import renalseg.config.ConfigError;
+import renalseg.inferers.CaseSegmenter;
 import renalseg.localization.Localization;
 import renalseg.localization.Localizer;
 import renalseg.localization.LocalizerBenchmark;
@@ -34,11 +35,10 @@ import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
-import renalseg.roi.CasePreprocessor;
+import renalseg.plan.SegmentationPlan;
 import renalseg.roi.PreparedCase;
 import renalseg.roi.RoiSettings;
 import renalseg.roi.RoiSource;
-import renalseg.transforms.PreprocessSettings;
 import renalseg.util.InputError;
 
 /**
@@ -154,7 +154,8 @@ public final class LocalizeStage implements Stage {
         Config cfg = conf.get();
         CaseData d = new CaseReader(CohortSettings.from(cfg), hadoop.configuration())
             .read(new CaseRef(caseId, c.getString(1), labelUri));
-        RoiSettings rs = RoiSettings.from(cfg);
+        SegmentationPlan plan = SegmentationPlan.from(cfg);
+        RoiSettings rs = plan.roi();
         Localizer localizer = LocalizerPool.borrow(localizerId, files.value());
         try {
             Localization[] found = new Localization[1];
@@ -166,7 +167,7 @@ public final class LocalizeStage implements Stage {
                 }
                 return found[0].placements();
             };
-            PreparedCase pc = new CasePreprocessor(PreprocessSettings.from(cfg), rs, source).prepare(d);
+            PreparedCase pc = CaseSegmenter.prepare(caseId, d.image(), d.labels(), source, plan);
             if (pc.resampled()) {
                 throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
             }
