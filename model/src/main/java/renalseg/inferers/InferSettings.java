@@ -9,7 +9,8 @@ import renalseg.postprocessing.voting.VotingMode;
  * The {@code infer} section: window overlap per axis (D, H, W) as a fraction of the window, how
  * overlapping windows vote, and test-time mirroring.
  */
-public record InferSettings(double[] overlap, VotingMode voting, boolean mirroring) {
+public record InferSettings(double[] overlap, VotingMode voting, boolean mirroring)
+    implements java.io.Serializable {
 
     public InferSettings {
         overlap = overlap.clone();

@@ -83,12 +83,17 @@ public final class SlidingWindowInferer {
 
     /** Segments one kidney ROI: its windowed voxels minus {@code mean}; beyond it, {@code padScaled - mean}. */
     public byte[] segment(KidneyRoi roi, double mean, float padScaled) {
+        return vote(roi, mean, padScaled).labels();
+    }
+
+    /** As {@link #segment}, the voter (labels and probabilities). */
+    public OverlapVoter vote(KidneyRoi roi, double mean, float padScaled) {
         float[] v = roi.voxels();
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) (v[i] - mean);
         }
-        return labels(f, roi.depth(), roi.height(), roi.width(), (float) (padScaled - mean));
+        return vote(f, roi.depth(), roi.height(), roi.width(), (float) (padScaled - mean));
     }
 
     private float[] crop(float[] vol, int d, int h, int w, int z0, int y0, int x0, float pad) {

@@ -21,6 +21,7 @@ import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import renalseg.networks.ModelSpec;
+import renalseg.plan.SegmentationPlan;
 import renalseg.util.InputError;
 
 /**
@@ -28,10 +29,14 @@ import renalseg.util.InputError;
  * ({@code configuration.json}, {@code coefficients.bin}, {@code updaterState.bin}: network, parameters,
  * optimizer state incl. DL4J's iteration counter), plus {@code renalseg/checkpoint.json}: format version,
  * the model configuration (HOCON of conf/model/*.conf), the train settings, the normalization mean
- * (training mean of the windowed intensities), the position in training and the history so far.
+ * (training mean of the windowed intensities), the position in training, the history so far and, for a
+ * segmentation network, its {@link SegmentationPlan} ({@code plan}; absent in checkpoints written before
+ * plans existed, and in the localizer's, whose plan is its {@code localizer.json}).
+ *
+ * @param plan the preprocessing / inference / post-processing plan, or null (see above)
  */
 public record Checkpoint(ComputationGraph network, ModelSpec spec, TrainSettings settings, double normalizationMean,
-                         TrainingPosition position, List<HistoryRow> history) {
+                         TrainingPosition position, List<HistoryRow> history, SegmentationPlan plan) {
 
     public static final String META_ENTRY = "renalseg/checkpoint.json";
     static final int FORMAT = 1;
@@ -39,6 +44,12 @@ public record Checkpoint(ComputationGraph network, ModelSpec spec, TrainSettings
 
     public Checkpoint {
         history = List.copyOf(history);
+    }
+
+    /** A checkpoint without a plan (the localizer's network, tests of training alone). */
+    public Checkpoint(ComputationGraph network, ModelSpec spec, TrainSettings settings, double normalizationMean,
+                      TrainingPosition position, List<HistoryRow> history) {
+        this(network, spec, settings, normalizationMean, position, history, null);
     }
 
     /** Writes atomically (temp file + rename) so a crash never leaves half a checkpoint. */
@@ -74,6 +85,13 @@ public record Checkpoint(ComputationGraph network, ModelSpec spec, TrainSettings
         m.set("train", JSON.valueToTree(settings));
         m.put("normalization_mean", normalizationMean);
         m.set("position", JSON.valueToTree(position));
+        if (plan != null) {
+            try {
+                m.set("plan", JSON.readTree(plan.toJson()));
+            } catch (IOException e) {
+                throw new IllegalStateException("rendering the segmentation plan: " + e.getMessage(), e);
+            }
+        }
         ArrayNode h = m.putArray("history");
         for (HistoryRow r : history) {
             h.add(JSON.valueToTree(r));
@@ -82,6 +100,37 @@ public record Checkpoint(ComputationGraph network, ModelSpec spec, TrainSettings
     }
 
     public static Checkpoint read(Path file) throws IOException {
+        JsonNode meta = readMeta(file);
+        ComputationGraph net = ModelSerializer.restoreComputationGraph(file.toFile(), true);
+        ModelSpec spec = ModelSpec.parse(meta.get("model").asText(), file + ":" + META_ENTRY);
+        TrainSettings settings = JSON.treeToValue(meta.get("train"), TrainSettings.class);
+        TrainingPosition pos = JSON.treeToValue(meta.get("position"), TrainingPosition.class);
+        List<HistoryRow> history = new ArrayList<>();
+        for (JsonNode r : meta.path("history")) {
+            history.add(JSON.treeToValue(r, HistoryRow.class));
+        }
+        return new Checkpoint(net, spec, settings, meta.get("normalization_mean").asDouble(), pos, history,
+            plan(meta, file));
+    }
+
+    /** The checkpoint's plan without loading the network; null when it has none (an older checkpoint). */
+    public static SegmentationPlan readPlan(Path file) {
+        return plan(readMeta(file), file);
+    }
+
+    private static SegmentationPlan plan(JsonNode meta, Path file) {
+        JsonNode p = meta.get("plan");
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        try {
+            return SegmentationPlan.fromJson(p.toString());
+        } catch (IllegalArgumentException | renalseg.config.ConfigError e) {
+            throw new InputError("checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode readMeta(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new InputError("checkpoint not found: " + file);
         }
@@ -101,14 +150,6 @@ public record Checkpoint(ComputationGraph network, ModelSpec spec, TrainSettings
         if (meta.path("format").asInt() != FORMAT) {
             throw new InputError("checkpoint " + file + " has format " + meta.path("format") + ", expected " + FORMAT);
         }
-        ComputationGraph net = ModelSerializer.restoreComputationGraph(file.toFile(), true);
-        ModelSpec spec = ModelSpec.parse(meta.get("model").asText(), file + ":" + META_ENTRY);
-        TrainSettings settings = JSON.treeToValue(meta.get("train"), TrainSettings.class);
-        TrainingPosition pos = JSON.treeToValue(meta.get("position"), TrainingPosition.class);
-        List<HistoryRow> history = new ArrayList<>();
-        for (JsonNode r : meta.path("history")) {
-            history.add(JSON.treeToValue(r, HistoryRow.class));
-        }
-        return new Checkpoint(net, spec, settings, meta.get("normalization_mean").asDouble(), pos, history);
+        return meta;
     }
 }

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import renalseg.networks.FcnPpm;
 import renalseg.networks.ModelSpec;
+import renalseg.plan.SegmentationPlan;
 
 /**
  * Trains the network one minibatch at a time from any source of DL4J DataSets (features
@@ -26,9 +27,11 @@ public final class Trainer {
     private TrainingPosition position;
     private final List<HistoryRow> history;
     private double lastLoss = Double.NaN;
+    private final SegmentationPlan plan;
 
     private Trainer(ComputationGraph network, ModelSpec spec, TrainSettings settings, double normalizationMean,
-                    TrainingPosition position, List<HistoryRow> history) {
+                    TrainingPosition position, List<HistoryRow> history, SegmentationPlan plan) {
+        this.plan = plan;
         this.network = network;
         this.spec = spec;
         this.settings = settings;
@@ -39,12 +42,19 @@ public final class Trainer {
 
     /** A fresh network initialized from {@code settings.seed()}. */
     public static Trainer start(ModelSpec spec, TrainSettings settings, double normalizationMean) {
+        return start(spec, settings, normalizationMean, null);
+    }
+
+    /** @param plan saved in every checkpoint (null: none, e.g. the localizer, whose plan is its own file) */
+    public static Trainer start(ModelSpec spec, TrainSettings settings, double normalizationMean,
+                                SegmentationPlan plan) {
         ComputationGraph net = FcnPpm.build(spec, settings.networkSetup());
-        return new Trainer(net, spec, settings, normalizationMean, TrainingPosition.start(), List.of());
+        return new Trainer(net, spec, settings, normalizationMean, TrainingPosition.start(), List.of(), plan);
     }
 
     public static Trainer resume(Checkpoint c) {
-        return new Trainer(c.network(), c.spec(), c.settings(), c.normalizationMean(), c.position(), c.history());
+        return new Trainer(c.network(), c.spec(), c.settings(), c.normalizationMean(), c.position(), c.history(),
+            c.plan());
     }
 
     public static Trainer resume(Path checkpoint) throws IOException {
@@ -96,7 +106,7 @@ public final class Trainer {
     }
 
     public Checkpoint checkpoint() {
-        return new Checkpoint(network, spec, settings, normalizationMean, position, history);
+        return new Checkpoint(network, spec, settings, normalizationMean, position, history, plan);
     }
 
     public void save(Path file) throws IOException {
@@ -125,6 +135,11 @@ public final class Trainer {
 
     public List<HistoryRow> history() {
         return List.copyOf(history);
+    }
+
+    /** The plan its checkpoints carry, or null. */
+    public SegmentationPlan plan() {
+        return plan;
     }
 
     public double lastLoss() {

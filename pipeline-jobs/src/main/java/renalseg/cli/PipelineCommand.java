@@ -14,6 +14,7 @@ import renalseg.config.ConfigError;
 import renalseg.config.RenalsegConfig;
 import renalseg.pipeline.Pipeline;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.RunFolder;
 import renalseg.pipeline.SparkSettings;
 import renalseg.pipeline.Sparks;
@@ -86,6 +87,7 @@ public final class PipelineCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             RunFolder folder = new RunFolder(runUri, spark.sparkContext().hadoopConfiguration());
+            cfg = Pretrained.withPlan(cfg, spark.sparkContext().hadoopConfiguration());
             System.err.println("renalseg: run folder " + folder + " (Spark " + spark.sparkContext().master() + ")");
             Pipeline.Summary summary;
             try {

@@ -18,16 +18,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import renalseg.augment.AugmentSettings;
+import renalseg.cohort.CaseData;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.Cohort;
 import renalseg.cohort.CohortSettings;
-import renalseg.inferers.InferSettings;
-import renalseg.inferers.SlidingWindowInferer;
+import renalseg.inferers.CaseSegmenter;
 import renalseg.metrics.PooledDice;
 import renalseg.networks.ModelSpec;
-import renalseg.postprocessing.components.Connectivity;
-import renalseg.postprocessing.components.LargestComponents;
+import renalseg.plan.PlanResolution;
+import renalseg.plan.SegmentationPlan;
 import renalseg.roi.CasePreprocessor;
 import renalseg.roi.KidneyRoi;
 import renalseg.roi.LabelRoiSource;
@@ -44,8 +44,8 @@ import renalseg.util.Progress;
 /**
  * Trains the network in this JVM on a labelled cohort: cases split into training and held-out test cases
  * (split section), kidney ROIs from the labels, augmented samples drawn on the fly, checkpoints every
- * train.checkpoint-every iterations, history as JSON lines on stdout and out/history.csv, and at the end
- * the pooled Dice of the held-out ROIs.
+ * train.checkpoint-every iterations (each carrying the segmentation plan), history as JSON lines on stdout
+ * and out/history.csv, and at the end the pooled Dice of the held-out ROIs, segmented by CaseSegmenter.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train the 3D FCN-PPM in one JVM on a labelled cohort (KiTS19/KiTS21 layout or manifest).",
@@ -85,10 +85,15 @@ public final class TrainCommand implements Callable<Integer> {
             throw new InputError("train: give --cohort DIR (or cohort.uri in the configuration)");
         }
         Trainer trainer = resume != null ? Trainer.resume(resume) : null;
+        if (trainer != null) {
+            // a resumed run prepares its cases as the checkpoint's plan says
+            c = PlanResolution.resolve(c, trainer.plan(), "checkpoint " + resume, System.err);
+        }
+        SegmentationPlan plan = SegmentationPlan.from(c);
         ModelSpec spec = trainer != null ? trainer.spec() : ModelSpec.load(c.getString("model.preset"));
         TrainSettings ts = trainer != null ? trainer.settings() : TrainSettings.from(c);
-        PreprocessSettings pre = PreprocessSettings.from(c);
-        RoiSettings roiSettings = RoiSettings.from(c);
+        PreprocessSettings pre = plan.preprocess();
+        RoiSettings roiSettings = plan.roi();
 
         CohortSettings cs = CohortSettings.from(c);
         Configuration hadoop = new Configuration();
@@ -107,7 +112,6 @@ public final class TrainCommand implements Callable<Integer> {
         CaseReader reader = new CaseReader(cs, hadoop);
         CasePreprocessor prep = new CasePreprocessor(pre, roiSettings, new LabelRoiSource(roiSettings));
         List<KidneyRoi> trainRois = rois(train, reader, prep, "train: reading training cases");
-        List<KidneyRoi> testRois = rois(test, reader, prep, "train: reading held-out cases");
         if (trainRois.isEmpty()) {
             throw new InputError("train: no kidney ROIs in the training cases");
         }
@@ -120,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
                 acc = acc.add(r.voxels());
             }
             mean = acc.mean();
-            trainer = Trainer.start(spec, ts, mean);
+            trainer = Trainer.start(spec, ts, mean, plan);
         }
         float pad = pre.window().scale(roiSettings.padHu());
         // crop size = the model's input (from the checkpoint when resuming)
@@ -160,36 +164,53 @@ public final class TrainCommand implements Callable<Integer> {
         summary.put("final_loss", trainer.lastLoss());
         summary.put("normalization_mean", mean);
         summary.put("checkpoint", out.resolve("checkpoints").resolve("last.zip").toString());
-        if (!testRois.isEmpty()) {
-            long t1 = System.nanoTime();
-            SlidingWindowInferer inf = new SlidingWindowInferer(trainer.network(), spec.input(), spec.classes(),
-                InferSettings.from(c));
-            Connectivity conn = Connectivity.of(c.getInt("postprocess.connectivity"));
-            List<byte[]> truth = new ArrayList<>();
-            List<byte[]> raw = new ArrayList<>();
-            List<byte[]> largest = new ArrayList<>();
-            for (KidneyRoi r : testRois) {
-                byte[] p = inf.segment(r, mean, pad);
-                truth.add(r.labels());
-                raw.add(p);
-                largest.add(LargestComponents.keep(p, r.width(), r.height(), r.depth(), 1, conn));
-            }
-            PooledDice d = PooledDice.of(truth, raw);
-            // what the pipeline delivers without the CRF: the largest kidney-or-tumor component per ROI
-            PooledDice l = PooledDice.of(truth, largest);
-            summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
-            summary.put("heldout_rois", d.rois());
-            summary.put("heldout_dice_kidney", d.kidney());
-            summary.put("heldout_dice_tumor", d.tumor());
-            summary.put("heldout_dice_kidney_and_tumor", d.kidneyAndTumor());
-            summary.put("heldout_largest_component_dice_kidney", l.kidney());
-            summary.put("heldout_largest_component_dice_tumor", l.tumor());
-            summary.put("heldout_largest_component_dice_kidney_and_tumor", l.kidneyAndTumor());
-            summary.put("heldout_true_tumor_voxels", tumorVoxels(truth));
-            summary.put("eval_seconds", Math.round((System.nanoTime() - t1) / 1e8) / 10.0);
+        if (!test.isEmpty()) {
+            heldOut(test, reader, new CaseSegmenter(trainer.network(), spec.input(), spec.classes(), mean, plan),
+                summary);
         }
         System.out.println(json.writeValueAsString(summary));
         return 0;
+    }
+
+    /**
+     * The held-out cases segmented by {@link CaseSegmenter} as {@code segment --label} would: pooled ROI Dice
+     * of the network alone and after the plan's post-processing (CRF when enabled, largest component).
+     */
+    private static void heldOut(List<CaseRef> test, CaseReader reader, CaseSegmenter segmenter,
+                                Map<String, Object> summary) {
+        long t1 = System.nanoTime();
+        List<byte[]> truth = new ArrayList<>();
+        List<byte[]> raw = new ArrayList<>();
+        List<byte[]> post = new ArrayList<>();
+        LabelRoiSource labels = new LabelRoiSource(segmenter.plan().roi());
+        Progress p = new Progress("train: segmenting held-out cases", test.size());
+        for (CaseRef ref : test) {
+            try {
+                CaseData d = reader.read(ref);
+                CaseSegmenter.Segmentation s = segmenter.segment(ref.caseId(), d.image(), d.labels(), labels, false);
+                s.prepared().rois().forEach(r -> truth.add(r.labels()));
+                raw.addAll(s.networkLabels());
+                post.addAll(s.roiLabels());
+            } catch (InputError e) {
+                System.err.println("train: skipping held-out " + ref.caseId() + ": " + e.getMessage());
+            }
+            p.step(1);
+        }
+        PooledDice d = PooledDice.of(truth, raw);
+        PooledDice l = PooledDice.of(truth, post);
+        summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
+        summary.put("heldout_rois", d.rois());
+        summary.put("heldout_dice_kidney", d.kidney());
+        summary.put("heldout_dice_tumor", d.tumor());
+        summary.put("heldout_dice_kidney_and_tumor", d.kidneyAndTumor());
+        // what the pipeline delivers: the plan's CRF (when enabled) and the largest component per ROI
+        summary.put("heldout_postprocessing", segmenter.plan().crf().enabled() ? "crf + largest component"
+            : "largest component");
+        summary.put("heldout_postprocessed_dice_kidney", l.kidney());
+        summary.put("heldout_postprocessed_dice_tumor", l.tumor());
+        summary.put("heldout_postprocessed_dice_kidney_and_tumor", l.kidneyAndTumor());
+        summary.put("heldout_true_tumor_voxels", tumorVoxels(truth));
+        summary.put("eval_seconds", Math.round((System.nanoTime() - t1) / 1e8) / 10.0);
     }
 
     private static long tumorVoxels(List<byte[]> labels) {

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import renalseg.localization.Localizer;
 import renalseg.localization.LocalizerTrainer;
+import renalseg.plan.SegmentationPlan;
 import renalseg.training.Checkpoint;
 import renalseg.training.HistoryRow;
 import renalseg.training.TrainingPosition;
@@ -62,6 +63,27 @@ public final class Checkpoints {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading checkpoint " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The plan saved in {@code checkpoints/<name>} (null for a checkpoint written before plans). */
+    public SegmentationPlan plan(String name) {
+        return planAt(run.checkpoints() + "/" + name, run.hadoop());
+    }
+
+    /** The plan of a checkpoint zip at any Hadoop URI (null when it has none). */
+    public static SegmentationPlan planAt(String uri, org.apache.hadoop.conf.Configuration hadoop) {
+        try {
+            java.nio.file.Path local = Files.createTempFile("renalseg-checkpoint", ".zip");
+            try {
+                Path p = new Path(uri);
+                p.getFileSystem(hadoop).copyToLocalFile(false, p, new Path(local.toUri()), true);
+                return Checkpoint.readPlan(local);
+            } finally {
+                Files.deleteIfExists(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the plan of " + uri + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.tables.FailureRow;
+import renalseg.plan.PlanResolution;
+import renalseg.plan.SegmentationPlan;
 
 /** What every stage gets: Spark, the configuration, the run folder and the command's options. */
 public final class PipelineContext {
@@ -19,6 +21,7 @@ public final class PipelineContext {
     private final boolean resume;
     private String failuresWrittenFor;
     private long failuresWritten;
+    private Config planned;
 
     public PipelineContext(SparkSession spark, Config config, RunFolder run, boolean resume) {
         this.spark = spark;
@@ -37,6 +40,28 @@ public final class PipelineContext {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * The configuration the segmenting stages (localize, infer, postprocess) use: {@link #config()} with the
+     * plan saved in {@code checkpoints/model.zip} applied by {@link PlanResolution} (the rule {@code segment}
+     * follows); resolved once, logged as one line and written to {@code <run>/plan.json}. The configuration
+     * as it is when there is no model.zip yet.
+     */
+    public synchronized Config planned() {
+        if (planned == null) {
+            Checkpoints ck = new Checkpoints(run);
+            if (!ck.exists(Checkpoints.FINAL)) {
+                return config;
+            }
+            Config c = PlanResolution.resolve(config, ck.plan(Checkpoints.FINAL),
+                run.checkpoints() + "/" + Checkpoints.FINAL, System.err);
+            SegmentationPlan p = SegmentationPlan.from(c);
+            System.err.println("renalseg: segmentation plan: " + p.describe());
+            run.writeText("plan.json", p.toJson());
+            planned = c;
+        }
+        return planned;
     }
 
     public RunFolder run() {

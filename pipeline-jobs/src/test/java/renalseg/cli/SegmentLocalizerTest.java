@@ -54,6 +54,8 @@ class SegmentLocalizerTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"roi_source\":\"localizer\""), r.out());
         assertTrue(r.err().contains("localizer found"), r.err());
+        // a checkpoint without a plan (as written before plans): used with the configuration, and said so
+        assertTrue(r.err().contains("holds no segmentation plan") && r.err().contains("roi.in-plane = 48"), r.err());
         assertTrue(NiftiReader.readLabels(seg).geometry().sameGrid(labels.geometry(), 1e-4));
     }
 }

@@ -10,13 +10,13 @@ import renalseg.synth.PhantomSize;
 import renalseg.synth.SyntheticCohort;
 
 /** A tiny synthetic cohort and the tiny configuration the pipeline tests share. */
-final class PipelineTestSupport {
+public final class PipelineTestSupport {
 
     private PipelineTestSupport() {
     }
 
     /** SMALL phantoms 0..n-1; case {@code broken}'s image truncated to a third (its header stays valid). */
-    static Path cohort(Path dir, int n, int broken) throws IOException {
+    public static Path cohort(Path dir, int n, int broken) throws IOException {
         SyntheticCohort.write(dir, n, 11, PhantomSize.SMALL);
         if (broken >= 0) {
             Path img = dir.resolve(String.format("case_%05d", broken)).resolve(SyntheticCohort.IMAGE);
@@ -28,7 +28,7 @@ final class PipelineTestSupport {
     }
 
     /** A few training rounds of the small model and the localizer: enough to run every stage, not to segment well. */
-    static List<String> tinySettings() {
+    public static List<String> tinySettings() {
         List<String> s = new ArrayList<>(List.of(
             "model.preset=small",
             "roi.in-plane=48",
@@ -64,7 +64,7 @@ final class PipelineTestSupport {
     }
 
     /** A localizer trained just enough to run the mechanism (it finds nothing reliable). */
-    static List<String> tinyLocalizerSettings() {
+    public static List<String> tinyLocalizerSettings() {
         return new ArrayList<>(List.of(
             "localizer.preset=localizer-small",
             "localizer.spacing-mm=[3,3,3]",

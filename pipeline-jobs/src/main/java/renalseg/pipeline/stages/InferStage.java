@@ -11,30 +11,27 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import renalseg.inferers.InferSettings;
-import renalseg.inferers.SlidingWindowInferer;
+import renalseg.inferers.CaseSegmenter;
 import renalseg.pipeline.Checkpoints;
-import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.ModelPool;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
-import renalseg.postprocessing.crf.CrfSettings;
+import renalseg.plan.SegmentationPlan;
 import renalseg.postprocessing.voting.OverlapVoter;
-import renalseg.roi.KidneyRoi;
 import renalseg.roi.RoiCodec;
-import renalseg.roi.RoiSettings;
 import renalseg.tables.PredictionRow;
 import renalseg.tables.RoiRow;
 import renalseg.training.Checkpoint;
-import renalseg.transforms.PreprocessSettings;
 
 /**
  * Stage 6: sliding-window inference over the ROIs to segment (the localize stage's {@code inference_rois}), distributed over ROIs. The trained network's
  * configuration JSON and parameters are broadcast once; each executor JVM builds the network once per
  * task slot ({@link ModelPool}) and keeps it for every later partition. {@code predictions} holds each
- * ROI's voted labels, and its class probabilities only when the CRF needs them.
+ * ROI's voted labels, and its class probabilities only when the CRF needs them. The windows, voting and
+ * normalization are {@link CaseSegmenter#infer}'s, with the plan saved in the checkpoint
+ * ({@link PipelineContext#planned()}).
  */
 public final class InferStage implements Stage {
 
@@ -53,8 +50,8 @@ public final class InferStage implements Stage {
         int[] window = model.spec().input();
         int classes = model.spec().classes();
         double mean = model.normalizationMean();
-        boolean keepProbabilities = CrfSettings.from(ctx.config()).enabled();
-        ConfigText conf = new ConfigText(ctx.config());
+        SegmentationPlan plan = SegmentationPlan.from(ctx.planned());
+        boolean keepProbabilities = plan.crf().enabled();
 
         Dataset<Row> test = ctx.run().read(ctx.spark(), RoiRow.INFERENCE_ROIS);
         long n = test.count();
@@ -67,21 +64,13 @@ public final class InferStage implements Stage {
             }
             ComputationGraph net = ModelPool.borrow(modelId, confJson.value(), params::value);
             try {
-                InferSettings is = InferSettings.from(conf.get());
-                float pad = PreprocessSettings.from(conf.get()).window().scale(RoiSettings.from(conf.get()).padHu());
-                SlidingWindowInferer inferer = new SlidingWindowInferer(net, window, classes, is);
+                CaseSegmenter segmenter = new CaseSegmenter(net, window, classes, mean, plan);
                 String executor = ManagementFactory.getRuntimeMXBean().getName();
                 while (it.hasNext()) {
                     RoiRow r = RoiRow.from(it.next());
                     String caseId = r.caseId();
                     try {
-                        KidneyRoi roi = RoiCodec.decode(r.roi());
-                        float[] v = roi.voxels();
-                        float[] f = new float[v.length];
-                        for (int i = 0; i < v.length; i++) {
-                            f[i] = (float) (v[i] - mean);
-                        }
-                        OverlapVoter voter = inferer.vote(f, roi.depth(), roi.height(), roi.width(), (float) (pad - mean));
+                        OverlapVoter voter = segmenter.infer(RoiCodec.decode(r.roi()));
                         byte[] probs = keepProbabilities ? RoiCodec.encodeFloats(voter.probabilities()) : null;
                         res.add(Outcome.ok(List.of(new PredictionRow(r.roiId(), caseId,
                             RoiCodec.encodeBytes(voter.labels()), probs, executor).toRow())));

@@ -18,6 +18,7 @@ import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.CohortSettings;
 import renalseg.config.ConfigError;
+import renalseg.inferers.CaseSegmenter;
 import renalseg.localization.Localization;
 import renalseg.localization.Localizer;
 import renalseg.metrics.RoiRecall;
@@ -30,7 +31,7 @@ import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
-import renalseg.roi.CasePreprocessor;
+import renalseg.plan.SegmentationPlan;
 import renalseg.roi.PreparedCase;
 import renalseg.roi.RoiSettings;
 import renalseg.roi.RoiSource;
@@ -59,7 +60,8 @@ public final class LocalizeStage implements Stage {
 
     @Override
     public StageResult run(PipelineContext ctx) {
-        Config cfg = ctx.config();
+        // the ROI rules and HU window of the checkpoint's plan (as segment uses them)
+        Config cfg = ctx.planned();
         String source = cfg.getString("roi.source").toLowerCase(Locale.ROOT);
         if (!source.equals("labels") && !source.equals("localizer")) {
             throw new ConfigError("roi.source must be labels or localizer, not '" + source + "'");
@@ -140,7 +142,8 @@ public final class LocalizeStage implements Stage {
         Config cfg = conf.get();
         CaseData d = new CaseReader(CohortSettings.from(cfg), hadoop.configuration())
             .read(new CaseRef(caseId, c.imageUri(), labelUri));
-        RoiSettings rs = RoiSettings.from(cfg);
+        SegmentationPlan plan = SegmentationPlan.from(cfg);
+        RoiSettings rs = plan.roi();
         Localizer localizer = LocalizerPool.borrow(localizerId, files.value());
         try {
             Localization[] found = new Localization[1];
@@ -152,7 +155,7 @@ public final class LocalizeStage implements Stage {
                 }
                 return found[0].placements();
             };
-            PreparedCase pc = new CasePreprocessor(PreprocessSettings.from(cfg), rs, source).prepare(d);
+            PreparedCase pc = CaseSegmenter.prepare(caseId, d.image(), d.labels(), source, plan);
             if (pc.resampled()) {
                 throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
             }

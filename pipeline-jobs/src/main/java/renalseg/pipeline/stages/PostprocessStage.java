@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CohortSettings;
+import renalseg.inferers.CaseSegmenter;
 import renalseg.io.NiftiHeader;
 import renalseg.io.NiftiWriter;
 import renalseg.pipeline.CaseJob;
@@ -22,28 +23,24 @@ import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
-import renalseg.postprocessing.components.Connectivity;
-import renalseg.postprocessing.components.LargestComponents;
-import renalseg.postprocessing.crf.CrfRefiner;
-import renalseg.postprocessing.crf.CrfSettings;
+import renalseg.plan.SegmentationPlan;
 import renalseg.roi.KidneyRoi;
-import renalseg.roi.RoiBox;
+import renalseg.roi.PreparedCase;
 import renalseg.roi.RoiCodec;
-import renalseg.roi.Rois;
 import renalseg.tables.CaseRow;
 import renalseg.tables.Cols;
 import renalseg.tables.PredictionRow;
 import renalseg.tables.RoiRow;
 import renalseg.tables.SegmentationRow;
-import renalseg.transforms.PreprocessSettings;
 import renalseg.volume.LabelVolume;
 import renalseg.volume.Reorientation;
 import scala.Tuple2;
 
 /**
- * Stage 7: per case (its ROIs grouped on one executor): the CRF on each ROI's probabilities and HU, the
- * largest 18-connected kidney-or-tumor component per ROI, the ROIs pasted into the canonical volume and
- * turned back to the image file's own grid and affine, written as {@code segmentations/case_XXXXX.nii.gz}.
+ * Stage 7: per case (its ROIs grouped on one executor), {@link CaseSegmenter}'s post-processing with the
+ * checkpoint's plan: the CRF on each ROI's probabilities and HU, the largest kidney-or-tumor component per
+ * ROI, the ROIs pasted into the canonical volume and turned back to the image file's own grid and affine
+ * ({@link PreparedCase#pasteToSource}), written as {@code segmentations/case_XXXXX.nii.gz}.
  */
 public final class PostprocessStage implements Stage {
 
@@ -60,6 +57,7 @@ public final class PostprocessStage implements Stage {
         // one row per ROI: the prediction's columns, its ROI's bytes and spacing, its case's image (read by name)
         Dataset<Row> joined = preds.join(rois, "roi_id").join(cases, "case_id");
         ConfigText conf = new ConfigText(ctx.config());
+        SegmentationPlan plan = SegmentationPlan.from(ctx.planned());
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         String segDir = ctx.run().path("segmentations");
         long n = joined.select("case_id").distinct().count();
@@ -67,7 +65,7 @@ public final class PostprocessStage implements Stage {
             .mapToPair(r -> new Tuple2<>(Cols.str(r, "case_id"), r)).groupByKey(ctx.partitions(n));
         LongAccumulator done = ctx.counter("postprocess cases");
         JavaRDD<Outcome> out = CaseJob.map(byCase.map(t -> t), t -> t._1(),
-            t -> List.of(postprocess(t._1(), t._2(), conf, hadoop, segDir)), done);
+            t -> List.of(postprocess(t._1(), t._2(), plan, conf, hadoop, segDir)), done);
         try (StageProgress p = ctx.progress(done, "postprocess", n)) {
             out.count();
         }
@@ -78,45 +76,26 @@ public final class PostprocessStage implements Stage {
         return new StageResult(n - failed, failed);
     }
 
-    static Row postprocess(String caseId, Iterable<Row> roiRows, ConfigText conf, HadoopSettings hadoop, String segDir)
-        throws Exception {
-        CrfSettings crf = CrfSettings.from(conf.get());
-        PreprocessSettings ps = PreprocessSettings.from(conf.get());
-        Connectivity conn = Connectivity.of(conf.get().getInt("postprocess.connectivity"));
-        List<RoiBox> boxes = new ArrayList<>();
+    static Row postprocess(String caseId, Iterable<Row> roiRows, SegmentationPlan plan, ConfigText conf,
+                           HadoopSettings hadoop, String segDir) throws Exception {
+        List<KidneyRoi> rois = new ArrayList<>();
         List<byte[]> results = new ArrayList<>();
         String imageUri = null;
         for (Row r : roiRows) {
             PredictionRow p = PredictionRow.from(r);
             imageUri = Cols.str(r, "image_uri");
             KidneyRoi roi = RoiCodec.decode(Cols.bytes(r, "roi"));
-            byte[] labels = RoiCodec.decodeBytes(p.labels());
-            int nx = roi.width();
-            int ny = roi.height();
-            int nz = roi.depth();
-            if (crf.enabled()) {
-                if (p.probabilities() == null) {
-                    throw new IllegalStateException(caseId + ": the CRF is enabled but infer kept no probabilities "
-                        + "(rerun infer with postprocess.crf.enabled = true)");
-                }
-                float[] probs = RoiCodec.decodeFloats(p.probabilities());
-                float[] hu = new float[roi.voxels().length];
-                for (int i = 0; i < hu.length; i++) {
-                    hu[i] = (float) (ps.huMin() + roi.voxels()[i] * (ps.huMax() - ps.huMin()));
-                }
-                int classes = probs.length / hu.length;
-                double[] spacing = Cols.doubles(r, "spacing");
-                labels = CrfRefiner.refine(probs, hu, classes, nx, ny, nz, spacing, crf);
-            }
-            labels = LargestComponents.keep(labels, nx, ny, nz, 1, conn);
-            boxes.add(roi.box());
-            results.add(labels);
+            float[] probs = p.probabilities() == null ? null : RoiCodec.decodeFloats(p.probabilities());
+            double[] spacing = Cols.doubles(r, "spacing");
+            // a kidney ROI keeps its largest kidney-or-tumor component
+            results.add(CaseSegmenter.postprocess(roi, RoiCodec.decodeBytes(p.labels()), probs, spacing, plan, 1));
+            rois.add(roi);
         }
         CaseReader reader = new CaseReader(CohortSettings.from(conf.get()), hadoop.configuration());
         NiftiHeader h = reader.header(imageUri);
         Reorientation ro = Reorientation.of(h.geometry());
-        LabelVolume canonical = Rois.assemble(ro.canonical(), boxes, results);
-        LabelVolume source = ro.toSource(canonical);
+        // the ROIs were cut from the canonical grid (the pipeline does not resample yet: localize refuses it)
+        LabelVolume source = new PreparedCase(caseId, ro, ro.canonical(), rois).pasteToSource(results);
         Path out = new Path(segDir + "/" + caseId + ".nii.gz");
         FileSystem fs = out.getFileSystem(hadoop.configuration());
         try (OutputStream os = new GZIPOutputStream(fs.create(out, true), 1 << 16)) {
@@ -128,6 +107,6 @@ public final class PostprocessStage implements Stage {
             kidney += b == 1 ? 1 : 0;
             tumor += b == 2 ? 1 : 0;
         }
-        return new SegmentationRow(caseId, out.toString(), boxes.size(), kidney, tumor).toRow();
+        return new SegmentationRow(caseId, out.toString(), rois.size(), kidney, tumor).toRow();
     }
 }

@@ -24,6 +24,7 @@ import renalseg.localization.LocalizerSettings;
 import renalseg.localization.LocalizerTrainer;
 import renalseg.networks.ModelSpec;
 import renalseg.pipeline.Checkpoints;
+import renalseg.plan.SegmentationPlan;
 import renalseg.pipeline.CoarseStore;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.PipelineContext;
@@ -117,6 +118,8 @@ public final class TrainStage implements Stage {
         TrainSettings ts = TrainSettings.from(cfg);
         DistributedSettings ds = DistributedSettings.from(cfg, ctx.spark().sparkContext().defaultParallelism());
         double mean = ctx.run().rows(ctx.spark(), NormalizationRow.TABLE).get(0).mean();
+        // what the preprocess stage cut the ROIs with, and the inference defaults: saved with the network
+        SegmentationPlan plan = SegmentationPlan.from(cfg);
 
         ArrayList<SampleRecord> manifest = new ArrayList<>();
         for (Row r : ctx.run().read(ctx.spark(), SampleRow.TABLE).orderBy("sample").collectAsList()) {
@@ -163,12 +166,12 @@ public final class TrainStage implements Stage {
             return materialize(batch, roiBroadcast, conf, mean, classes);
         }, (round, seen, net, last) -> {
             if ((round + 1) % ds.checkpointEveryRounds() == 0 || last) {
-                checkpoints.write(new Checkpoint(net, spec, ts, mean, position(ts, seen), history),
+                checkpoints.write(new Checkpoint(net, spec, ts, mean, position(ts, seen), history, plan),
                     Checkpoints.roundName(round + 1));
                 checkpoints.keepLatest(ds.keepCheckpoints());
             }
         });
-        checkpoints.write(new Checkpoint(trained, spec, ts, mean, position(ts, pa.samplesSeen()), history),
+        checkpoints.write(new Checkpoint(trained, spec, ts, mean, position(ts, pa.samplesSeen()), history, plan),
             Checkpoints.FINAL);
         writeHistory(ctx, HistoryTable.FINE, history);
         roiBroadcast.destroy();

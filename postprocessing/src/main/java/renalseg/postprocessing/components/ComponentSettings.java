@@ -6,7 +6,7 @@ import com.typesafe.config.Config;
  * Which components post-processing keeps: the {@code keep} largest kidney-or-tumor components of a whole
  * volume (a kidney ROI keeps 1) under {@code connectivity}; {@code keep = 0} keeps all.
  */
-public record ComponentSettings(Connectivity connectivity, int keep) {
+public record ComponentSettings(Connectivity connectivity, int keep) implements java.io.Serializable {
 
     public ComponentSettings {
         if (connectivity == null) {

@@ -16,7 +16,8 @@ import com.typesafe.config.Config;
  */
 public record CrfSettings(boolean enabled, int iterations, double appearanceWeight, double appearancePositionMm,
                           double appearanceIntensity, double smoothnessWeight, double smoothnessPositionMm,
-                          double cropMinProbability, double cropMarginMm) {
+                          double cropMinProbability, double cropMarginMm)
+    implements java.io.Serializable {
 
     public CrfSettings {
         if (iterations < 0) {
