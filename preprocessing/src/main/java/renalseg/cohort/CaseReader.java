@@ -55,7 +55,7 @@ public final class CaseReader {
     /** The image header alone (ingest). */
     public NiftiHeader header(String uri) {
         try (InputStream in = open(uri)) {
-            return reader.header(in, uri);
+            return reader.header(in, uri, length(uri));
         } catch (IOException e) {
             throw new InputError(uri + ": cannot read: " + e.getMessage(), e);
         }
@@ -74,6 +74,16 @@ public final class CaseReader {
             return reader.labels(in, uri);
         } catch (IOException e) {
             throw new InputError(uri + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The stored length (for the header's vox_offset check); -1 when the file system cannot say. */
+    private long length(String uri) {
+        Path p = new Path(uri);
+        try {
+            return p.getFileSystem(hadoop).getFileStatus(p).getLen();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
