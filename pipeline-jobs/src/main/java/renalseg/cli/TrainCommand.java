@@ -7,11 +7,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
@@ -22,6 +21,8 @@ import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.Cohort;
 import renalseg.cohort.CohortSettings;
+import renalseg.cohort.CohortSplit;
+import renalseg.cohort.SplitSettings;
 import renalseg.inferers.InferSettings;
 import renalseg.inferers.SlidingWindowInferer;
 import renalseg.networks.ModelSpec;
@@ -96,18 +97,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new InputError("train: no labelled cases in " + cs.uri());
         }
-        List<CaseRef> shuffled = new ArrayList<>(cases);
-        shuffled.sort((a, b) -> a.caseId().compareTo(b.caseId()));
-        Collections.shuffle(shuffled, new Random(c.getLong("split.seed")));
-        int nTest = testCount(shuffled.size(), c.getInt("split.test-cases"), c.getDouble("split.test-fraction"));
-        List<CaseRef> test = shuffled.subList(0, nTest);
-        List<CaseRef> train = shuffled.subList(nTest, shuffled.size());
-        System.err.printf("train: %d training cases, %d held out%n", train.size(), test.size());
-
+        // every case read first, so that the split (the pipeline's, CohortSplit) is drawn among those that passed
         CaseReader reader = new CaseReader(cs, hadoop);
         CasePreprocessor prep = new CasePreprocessor(pre, roiSettings, new LabelRoiSource(roiSettings));
-        List<KidneyRoi> trainRois = rois(train, reader, prep, "train: reading training cases");
-        List<KidneyRoi> testRois = rois(test, reader, prep, "train: reading held-out cases");
+        Map<String, List<KidneyRoi>> byCase = rois(cases, reader, prep, "train: reading cases");
+        CohortSplit split = CohortSplit.ofIds(new ArrayList<>(byCase.keySet()), SplitSettings.from(c));
+        System.err.printf("train: %d training cases, %d held out (%d of %d cases unreadable)%n", split.train().size(),
+            split.test().size(), cases.size() - byCase.size(), cases.size());
+        List<KidneyRoi> trainRois = new ArrayList<>();
+        split.train().forEach(id -> trainRois.addAll(byCase.get(id)));
+        List<KidneyRoi> testRois = new ArrayList<>();
+        split.test().forEach(id -> testRois.addAll(byCase.get(id)));
         if (trainRois.isEmpty()) {
             throw new InputError("train: no kidney ROIs in the training cases");
         }
@@ -177,7 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
             RoiDice d = RoiDice.pooled(truth, raw);
             // what the pipeline delivers without the CRF: the largest kidney-or-tumor component per ROI
             RoiDice l = RoiDice.pooled(truth, largest);
-            summary.put("heldout_cases", test.stream().map(CaseRef::caseId).toList());
+            summary.put("heldout_cases", split.test());
             summary.put("heldout_rois", d.rois());
             summary.put("heldout_dice_kidney", d.kidney());
             summary.put("heldout_dice_tumor", d.tumor());
@@ -202,17 +202,19 @@ public final class TrainCommand implements Callable<Integer> {
         return n;
     }
 
-    static int testCount(int n, int testCases, double fraction) {
-        int t = testCases <= n / 2 ? testCases : (int) Math.round(n * fraction);
-        return Math.max(0, Math.min(t, n - 1));
-    }
-
-    private static List<KidneyRoi> rois(List<CaseRef> cases, CaseReader reader, CasePreprocessor prep, String label) {
-        List<KidneyRoi> out = new ArrayList<>();
+    /** The ROIs of each case that reads and has a kidney, in case order. */
+    private static Map<String, List<KidneyRoi>> rois(List<CaseRef> cases, CaseReader reader, CasePreprocessor prep,
+                                                     String label) {
+        Map<String, List<KidneyRoi>> out = new java.util.TreeMap<>();
         Progress p = new Progress(label, cases.size());
         for (CaseRef ref : cases) {
             try {
-                out.addAll(prep.prepare(reader.read(ref)).rois());
+                List<KidneyRoi> r = prep.prepare(reader.read(ref)).rois();
+                if (r.isEmpty()) {
+                    System.err.println("train: skipping " + ref.caseId() + ": no kidney in the label map");
+                } else {
+                    out.put(ref.caseId(), r);
+                }
             } catch (InputError e) {
                 // a bad case is reported and skipped: it must not stop training on the others
                 System.err.println("train: skipping " + ref.caseId() + ": " + e.getMessage());

@@ -48,6 +48,25 @@ public final class Pipeline {
         STAGES.put("evaluate", EvaluateStage::new);
     }
 
+    /**
+     * What each stage reads of the others' output (tables, checkpoints, segmentations): the one declaration
+     * of the stage graph. A stage that runs makes every stage that reads it stale, so {@code --redo S}
+     * reruns S and everything downstream of it, and stale stages outside {@code --stages} lose their done
+     * marker (the next run redoes them instead of trusting output made from the old input).
+     */
+    public static final Map<String, List<String>> READS = new LinkedHashMap<>();
+
+    static {
+        READS.put("ingest", List.of());
+        READS.put("preprocess", List.of("ingest"));
+        READS.put("augment", List.of("preprocess"));
+        READS.put("train", List.of("preprocess", "augment"));
+        READS.put("localize", List.of("ingest", "preprocess", "train"));
+        READS.put("infer", List.of("localize", "train"));
+        READS.put("postprocess", List.of("ingest", "localize", "infer"));
+        READS.put("evaluate", List.of("ingest", "train", "localize", "postprocess"));
+    }
+
     /** How a pipeline run ended. */
     public record Summary(List<String> ran, List<String> skipped, long casesFailed, Map<String, Double> seconds) {
     }
@@ -85,13 +104,25 @@ public final class Pipeline {
         List<String> skipped = new ArrayList<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         long failed = 0;
-        for (String name : stages) {
-            if (run.stageDone(name) && !redo.contains(name)) {
+        Set<String> stale = new java.util.HashSet<>();
+        for (String name : STAGES.keySet()) {
+            boolean upstreamChanged = READS.get(name).stream().anyMatch(stale::contains);
+            if (!stages.contains(name)) {
+                if (upstreamChanged && run.stageDone(name)) {
+                    System.err.println("renalseg: stage " + name + " reads what this run redoes; it is marked "
+                        + "not done, so the next run redoes it");
+                    run.clearStageDone(name);
+                    stale.add(name);
+                }
+                continue;
+            }
+            if (run.stageDone(name) && !redo.contains(name) && !upstreamChanged) {
                 System.err.println("renalseg: stage " + name + " already complete in " + run + ", skipped");
                 skipped.add(name);
                 continue;
             }
             run.clearStageDone(name);
+            stale.add(name);
             Stage stage = STAGES.get(name).get();
             System.err.println("renalseg: stage " + name + " ...");
             Instant started = Instant.now();

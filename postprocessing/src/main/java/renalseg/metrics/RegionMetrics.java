@@ -17,22 +17,28 @@ public record RegionMetrics(String region, double dice, Double assdMm, Double as
 
     /**
      * The row as the {@code metrics} table and the {@code evaluate} command name its columns (snake_case,
-     * without case_id), in table order.
+     * without case_id), in table order. A value that is not finite is null: JSON has no NaN (Jackson would
+     * write the string "NaN") and in Parquet a NaN would poison every mean a reader takes.
      */
     public Map<String, Object> toRow() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("region", region);
-        m.put("dice", dice);
-        m.put("assd_mm", assdMm);
-        m.put("assd_vox", assdVox);
-        m.put("hd95_mm", hd95Mm);
-        m.put("hausdorff_mm", hausdorffMm);
-        m.put("surface_dice", surfaceDice);
-        m.put("pred_ml", predMl);
-        m.put("truth_ml", truthMl);
+        m.put("dice", finite(dice));
+        m.put("assd_mm", finite(assdMm));
+        m.put("assd_vox", finite(assdVox));
+        m.put("hd95_mm", finite(hd95Mm));
+        m.put("hausdorff_mm", finite(hausdorffMm));
+        m.put("surface_dice", finite(surfaceDice));
+        m.put("pred_ml", finite(predMl));
+        m.put("truth_ml", finite(truthMl));
         m.put("null_reason", nullReason);
         m.put("detected", detected);
         m.put("false_positive", falsePositive);
         return m;
+    }
+
+    /** The value, or null when it is null, NaN or infinite. */
+    public static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 }

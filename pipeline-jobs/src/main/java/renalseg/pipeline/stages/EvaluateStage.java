@@ -121,9 +121,11 @@ public final class EvaluateStage implements Stage {
         LabelVolume pred = reader.labels(r.getString(1));
         List<Row> rows = new ArrayList<>();
         for (RegionMetrics m : SegmentationMetrics.evaluate(truth, pred, MetricSettings.from(conf.get()))) {
-            rows.add(RowFactory.create(caseId, m.region(), m.dice(), m.assdMm(), m.assdVox(), m.hd95Mm(),
-                m.hausdorffMm(), m.surfaceDice(), m.predMl(), m.truthMl(), m.nullReason(), m.detected(),
-                m.falsePositive()));
+            // the row's values as RegionMetrics names them (NaN as null), case id first
+            List<Object> values = new ArrayList<>();
+            values.add(caseId);
+            values.addAll(m.toRow().values());
+            rows.add(RowFactory.create(values.toArray()));
         }
         return rows;
     }
@@ -156,10 +158,11 @@ public final class EvaluateStage implements Stage {
             }
         }
         DetectionStatistics d = DetectionStatistics.of(tumor);
-        out.add(RowFactory.create("tumor", "detection_sensitivity", (long) d.positives(), d.sensitivity(), null, null,
-            null, null));
-        out.add(RowFactory.create("tumor", "detection_specificity", (long) d.negatives(), d.specificity(), null, null,
-            null, null));
+        // no positive (or negative) case: the rate is undefined, null rather than NaN
+        out.add(RowFactory.create("tumor", "detection_sensitivity", (long) d.positives(),
+            RegionMetrics.finite(d.sensitivity()), null, null, null, null));
+        out.add(RowFactory.create("tumor", "detection_specificity", (long) d.negatives(),
+            RegionMetrics.finite(d.specificity()), null, null, null, null));
         return out;
     }
 

@@ -123,9 +123,11 @@ public final class PostprocessStage implements Stage {
         LabelVolume source = ro.toSource(canonical);
         Path out = new Path(segDir + "/" + caseId + ".nii.gz");
         FileSystem fs = out.getFileSystem(hadoop.configuration());
-        try (OutputStream os = new GZIPOutputStream(fs.create(out, true), 1 << 16)) {
-            NiftiWriter.write(os, source);
-        }
+        renalseg.pipeline.AtomicFiles.write(fs, out, os -> {
+            try (OutputStream gz = new GZIPOutputStream(os, 1 << 16)) {
+                NiftiWriter.write(gz, source);
+            }
+        });
         long kidney = 0;
         long tumor = 0;
         for (byte b : source.labels()) {

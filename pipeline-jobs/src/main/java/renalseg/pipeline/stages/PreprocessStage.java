@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -16,6 +17,8 @@ import renalseg.cohort.CaseData;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.CohortSettings;
+import renalseg.cohort.CohortSplit;
+import renalseg.cohort.SplitSettings;
 import renalseg.localization.CoarseVolume;
 import renalseg.localization.LocalizerSettings;
 import renalseg.localization.LocalizerTrainer;
@@ -95,7 +98,7 @@ public final class PreprocessStage implements Stage {
     @Override
     public StageResult run(PipelineContext ctx) {
         Dataset<Row> cases = ctx.run().read(ctx.spark(), "cases").where(col("status").equalTo("ok"));
-        List<Row> list = cases.select("case_id", "image_uri", "label_uri", "split").collectAsList();
+        List<Row> list = cases.select("case_id", "image_uri", "label_uri").collectAsList();
         ConfigText conf = new ConfigText(ctx.config());
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("preprocess cases");
@@ -104,13 +107,29 @@ public final class PreprocessStage implements Stage {
         try (StageProgress p = ctx.progress(done, "preprocess", list.size())) {
             out.count();
         }
-        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out, ROIS), ROIS);
-        ctx.run().writeTable(rois, "rois");
-        if (trainsLocalizer(ctx.config())) {
-            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, COARSE), COARSE), "coarse");
-        }
         long failed = ctx.recordFailures(name(), CaseJob.failures(out));
+        Dataset<Row> prepared = ctx.spark().createDataFrame(CaseJob.rows(out, ROIS), ROIS);
+        // the split is drawn here, among the labelled cases that passed ingest and preprocess, so that no
+        // test slot goes to a case that cannot be evaluated
+        List<String> passed = new ArrayList<>();
+        for (Row r : prepared.select("case_id").distinct().collectAsList()) {
+            passed.add(r.getString(0));
+        }
+        CohortSplit split = Pretrained.configured(ctx.config()) ? new CohortSplit(List.of(), passed)
+            : CohortSplit.ofIds(passed, SplitSettings.from(ctx.config()));
+        if (split.test().isEmpty()) {
+            System.err.println("renalseg: preprocess: warning: no valid test case (" + passed.size()
+                + " labelled case(s) passed ingest and preprocess); nothing will be evaluated");
+        }
+        Column splitCol = splitOf(split);
+        ctx.run().writeTable(prepared.withColumn("split", splitCol), "rois");
+        if (trainsLocalizer(ctx.config())) {
+            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, COARSE), COARSE)
+                .withColumn("split", splitCol).where(col("split").equalTo("train")), "coarse");
+        }
         out.unpersist();
+        // the cases table carries the split too (null for cases not in it: unlabelled or failed)
+        ctx.run().writeTable(ctx.run().read(ctx.spark(), "cases").withColumn("split", splitCol), "cases");
         if (Pretrained.configured(ctx.config())) {
             // the pretrained checkpoint carries its own normalization; nothing is trained here
             return new StageResult(list.size() - failed, failed);
@@ -132,10 +151,23 @@ public final class PreprocessStage implements Stage {
         return new StageResult(list.size() - failed, failed);
     }
 
+    /** "train" / "test" by case_id, null for cases in neither list. */
+    private static Column splitOf(CohortSplit split) {
+        Column c = org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType);
+        if (!split.train().isEmpty()) {
+            c = org.apache.spark.sql.functions.when(col("case_id").isin(split.train().toArray()), "train").otherwise(c);
+        }
+        if (!split.test().isEmpty()) {
+            c = org.apache.spark.sql.functions.when(col("case_id").isin(split.test().toArray()), "test").otherwise(c);
+        }
+        return c;
+    }
+
+    /** ROI rows (split left null: drawn once every case is prepared) and, for the localizer, the coarse scan. */
     static List<Row> prepare(Row c, ConfigText conf, HadoopSettings hadoop) {
         String caseId = c.getString(0);
         String labelUri = c.isNullAt(2) ? null : c.getString(2);
-        String split = c.isNullAt(3) ? null : c.getString(3);
+        String split = null;
         if (labelUri == null) {
             // an unlabelled case: its ROIs come from the localizer (localize stage)
             return List.of();
@@ -153,7 +185,8 @@ public final class PreprocessStage implements Stage {
             throw new InputError(caseId + ": no kidney in the label map, so no ROI");
         }
         List<Row> rows = roiRows(pc, split);
-        if ("train".equals(split) && trainsLocalizer(cfg)) {
+        if (trainsLocalizer(cfg)) {
+            // every labelled case's: which of them train is only known after the split
             CoarseVolume v = LocalizerTrainer.coarseCase(d, LocalizerSettings.from(cfg), ps.window());
             rows.add(RowFactory.create(caseId, split, v.width(), v.height(), v.depth(), CoarseStore.encode(v)));
         }
