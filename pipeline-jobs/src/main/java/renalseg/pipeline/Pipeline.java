@@ -52,7 +52,8 @@ public final class Pipeline {
      * What each stage reads of the others' output (tables, checkpoints, segmentations): the one declaration
      * of the stage graph. A stage that runs makes every stage that reads it stale, so {@code --redo S}
      * reruns S and everything downstream of it, and stale stages outside {@code --stages} lose their done
-     * marker (the next run redoes them instead of trusting output made from the old input).
+     * marker (the next run redoes them instead of trusting output made from the old input). Listed in
+     * pipeline order, each stage reading only earlier ones.
      */
     public static final Map<String, List<String>> READS = new LinkedHashMap<>();
 
@@ -65,6 +66,18 @@ public final class Pipeline {
         READS.put("infer", List.of("localize", "train"));
         READS.put("postprocess", List.of("ingest", "localize", "infer"));
         READS.put("evaluate", List.of("ingest", "train", "localize", "postprocess"));
+    }
+
+    /** {@code stage} and every stage that reads its output directly or through others, in pipeline order. */
+    public static List<String> withDependents(String stage) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        out.add(stage);
+        for (String s : STAGES.keySet()) {
+            if (READS.get(s).stream().anyMatch(out::contains)) {
+                out.add(s);
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /** How a pipeline run ended. */
@@ -104,25 +117,20 @@ public final class Pipeline {
         List<String> skipped = new ArrayList<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         long failed = 0;
-        Set<String> stale = new java.util.HashSet<>();
-        for (String name : STAGES.keySet()) {
-            boolean upstreamChanged = READS.get(name).stream().anyMatch(stale::contains);
-            if (!stages.contains(name)) {
-                if (upstreamChanged && run.stageDone(name)) {
-                    System.err.println("renalseg: stage " + name + " reads what this run redoes; it is marked "
-                        + "not done, so the next run redoes it");
-                    run.clearStageDone(name);
-                    stale.add(name);
-                }
-                continue;
-            }
-            if (run.stageDone(name) && !redo.contains(name) && !upstreamChanged) {
+        for (String name : stages) {
+            if (run.stageDone(name) && !redo.contains(name)) {
                 System.err.println("renalseg: stage " + name + " already complete in " + run + ", skipped");
                 skipped.add(name);
                 continue;
             }
-            run.clearStageDone(name);
-            stale.add(name);
+            // before S runs, S and every stage that reads it (directly or not) lose their done marker: a run
+            // killed anywhere after this point leaves them to be redone, never trusted with S's old output
+            for (String d : withDependents(name)) {
+                if (!d.equals(name) && run.stageDone(d)) {
+                    System.err.println("renalseg: stage " + d + " reads what " + name + " writes: marked not done");
+                }
+                run.clearStageDone(d);
+            }
             Stage stage = STAGES.get(name).get();
             System.err.println("renalseg: stage " + name + " ...");
             Instant started = Instant.now();

@@ -90,7 +90,11 @@ public final class CaseReader {
     public InputStream open(String uri) {
         Path p = new Path(uri);
         try {
-            return p.getFileSystem(hadoop).open(p);
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hadoop);
+            if (fs.getFileStatus(p).isDirectory()) {
+                throw new InputError(uri + ": is a directory, not a NIfTI file");
+            }
+            return fs.open(p);
         } catch (FileNotFoundException e) {
             throw new InputError(uri + ": file not found");
         } catch (IOException e) {

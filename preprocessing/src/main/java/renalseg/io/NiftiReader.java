@@ -90,6 +90,9 @@ public final class NiftiReader {
     }
 
     private static InputStream openFile(Path path) {
+        if (Files.isDirectory(path)) {
+            throw new InputError(path + ": is a directory, not a NIfTI file");
+        }
         try {
             return Files.newInputStream(path);
         } catch (NoSuchFileException e) {
