@@ -102,36 +102,34 @@ public final class PipelineCommand implements Callable<Integer> {
 
     private static int runLocked(Config cfg, RunFolder folder, List<String> selected, List<String> redo, boolean resume,
                                  SparkSession spark, long t0) throws Exception {
-        {
-            Pipeline.Summary summary;
-            try {
-                summary = new Pipeline(new PipelineContext(spark, cfg, folder, resume)).run(selected, new HashSet<>(redo));
-            } catch (Pipeline.StageError e) {
-                System.err.println("renalseg pipeline: error: " + e.getMessage());
-                if (System.getenv("RENALSEG_DEBUG") != null) {
-                    e.printStackTrace();
-                }
-                Throwable c = e.getCause();
-                return c instanceof InputError || c instanceof ConfigError ? 2 : 1;
+        Pipeline.Summary summary;
+        try {
+            summary = new Pipeline(new PipelineContext(spark, cfg, folder, resume)).run(selected, new HashSet<>(redo));
+        } catch (Pipeline.StageError e) {
+            System.err.println("renalseg pipeline: error: " + e.getMessage());
+            if (System.getenv("RENALSEG_DEBUG") != null) {
+                e.printStackTrace();
             }
-            System.err.printf(Locale.ROOT, "renalseg: %d stage(s) ran, %d skipped, %d case(s) failed%s, in %.1f s%n",
-                summary.ran().size(), summary.skipped().size(), summary.casesFailed(),
-                summary.casesFailed() > 0 ? " (see " + folder.table("failures") + ")" : "",
-                (System.nanoTime() - t0) / 1e9);
-            TestCases tc = TestCases.of(spark, folder, selected.contains("evaluate"));
-            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(java.util.Map.of(
-                "run", folder.root(), "tables", folder.path("tables"), "stages_ran", summary.ran(),
-                "stages_skipped", summary.skipped(), "cases_failed", summary.casesFailed(),
-                "stage_seconds", summary.seconds()));
-            out.put("test_cases", tc.test());
-            out.put("cases_evaluated", tc.evaluated());
-            String none = tc.noValidTestCase();
-            if (none != null) {
-                out.put("error", none);
-                System.err.println("renalseg pipeline: error: " + none + " (see " + folder.table("failures") + ")");
-            }
-            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
-            return none == null ? 0 : NO_TEST_CASE;
+            Throwable c = e.getCause();
+            return c instanceof InputError || c instanceof ConfigError ? 2 : 1;
         }
+        System.err.printf(Locale.ROOT, "renalseg: %d stage(s) ran, %d skipped, %d case(s) failed%s, in %.1f s%n",
+            summary.ran().size(), summary.skipped().size(), summary.casesFailed(),
+            summary.casesFailed() > 0 ? " (see " + folder.table("failures") + ")" : "",
+            (System.nanoTime() - t0) / 1e9);
+        TestCases tc = TestCases.of(spark, folder, selected.contains("evaluate"));
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "run", folder.root(), "tables", folder.path("tables"), "stages_ran", summary.ran(),
+            "stages_skipped", summary.skipped(), "cases_failed", summary.casesFailed(),
+            "stage_seconds", summary.seconds()));
+        out.put("test_cases", tc.test());
+        out.put("cases_evaluated", tc.evaluated());
+        String none = tc.noValidTestCase();
+        if (none != null) {
+            out.put("error", none);
+            System.err.println("renalseg pipeline: error: " + none + " (see " + folder.table("failures") + ")");
+        }
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
+        return none == null ? 0 : NO_TEST_CASE;
     }
 }

@@ -213,7 +213,8 @@ class BrokenCohortTest {
         common.addAll(List.of("--set", "split.test-cases=1", "--set", "localizer.enabled=false",
             "--set", "postprocess.crf.enabled=false", "--conf", "spark.ui.enabled=false", "--conf", "spark.master=local[2]"));
         Path trained = tmp.resolve("trained");
-        List<String> a = new ArrayList<>(List.of("pipeline", "--cohort", cohort.toString(), "--run", trained.toString()));
+        List<String> a = new ArrayList<>(List.of("pipeline", "--cohort", cohort.toString(), "--run", trained.toString(),
+            "--stages", "ingest,preprocess,augment,train"));
         a.addAll(common);
         InspectCommandTest.Run first = InspectCommandTest.run(a.toArray(String[]::new));
         System.out.println(first.err()); // the test's output file keeps the pipeline's log
@@ -230,6 +231,21 @@ class BrokenCohortTest {
         System.out.println(second.err());
         assertEquals(0, second.code(), second.err());
         assertTrue(second.err().contains(kinds.size() + " case(s) failed"), second.err());
+        // a cohort whose labelled cases all fail: no valid test case, said on stderr and stdout, exit 3
+        Path allBroken = tmp.resolve("all-broken");
+        for (String id : List.of("case_00100", "case_00105")) {
+            copyTree(cohort.resolve(id), allBroken.resolve(id));
+        }
+        List<String> c = new ArrayList<>(List.of("pipeline", "--cohort", allBroken.toString(), "--run",
+            tmp.resolve("none").toString(), "--pretrained", trained.resolve("checkpoints").toString()));
+        c.addAll(common);
+        InspectCommandTest.Run none = InspectCommandTest.run(c.toArray(String[]::new));
+        assertEquals(PipelineCommand.NO_TEST_CASE, none.code(), none.err());
+        assertTrue(none.err().contains("renalseg pipeline: error: no valid test case: none of the 2 labelled case(s)"),
+            none.err());
+        assertTrue(none.out().contains("\"test_cases\":0") && none.out().contains("\"error\":\"no valid test case"),
+            none.out());
+
         // the pipeline stops its Spark session: the tables are read with a new one
         SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
         try {
@@ -276,6 +292,19 @@ class BrokenCohortTest {
         assertTrue(line.contains(k.file()), k.name() + " (" + cmd + ") names the file: " + line);
         for (String n : fault ? k.named() : List.<String>of()) {
             assertTrue(line.contains(n), k.name() + " (" + cmd + ") names '" + n + "': " + line);
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
         }
     }
 
