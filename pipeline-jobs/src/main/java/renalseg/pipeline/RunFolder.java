@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import renalseg.io.AtomicFiles;
 
 /**
  * A run folder on any Hadoop file system ({@code file://}, {@code s3a://}, {@code hdfs://}):

@@ -234,10 +234,10 @@ final class RunTables {
                 files = s.filter(p -> !p.equals(index)).sorted().toList();
             }
             for (Path f : files) {
-                renalseg.pipeline.AtomicFiles.copyFromLocal(fs, f,
+                renalseg.io.AtomicFiles.copyFromLocal(fs, f,
                     new org.apache.hadoop.fs.Path(target, f.getFileName().toString()));
             }
-            renalseg.pipeline.AtomicFiles.copyFromLocal(fs, index, new org.apache.hadoop.fs.Path(target, StudyReport.INDEX));
+            renalseg.io.AtomicFiles.copyFromLocal(fs, index, new org.apache.hadoop.fs.Path(target, StudyReport.INDEX));
             URI uri = URI.create(root);
             return "file".equals(uri.getScheme()) ? Paths.get(uri).resolve("report").resolve(StudyReport.INDEX).toUri()
                 .toString() : root + "/report/" + StudyReport.INDEX;

@@ -45,5 +45,8 @@ class SecretsTest {
         ConfigError e = assertThrows(ConfigError.class, () -> RenalsegConfig.parseOverrides(List.of("hunter2-secret")));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertEquals("--set expects key=value; an argument has no '=' (14 characters, not shown)", e.getMessage());
+        renalseg.util.InputError c = assertThrows(renalseg.util.InputError.class, () ->
+            renalseg.pipeline.SparkSettings.from(RenalsegConfig.defaults(), List.of("spark.hadoop.fs.s3a.secret.key:hunter2")));
+        assertFalse(c.getMessage().contains("hunter2") || c.getMessage().contains("secret.key"), c.getMessage());
     }
 }

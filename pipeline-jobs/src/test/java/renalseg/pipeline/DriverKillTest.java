@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import renalseg.config.CredentialKeys;
+import renalseg.io.AtomicFiles;
 
 /**
  * The pipeline as a user runs it, a JVM of its own ({@code renalseg.cli.Main pipeline}), on a tiny cohort:

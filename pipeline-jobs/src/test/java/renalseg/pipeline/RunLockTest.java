@@ -16,6 +16,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import renalseg.io.AtomicFiles;
 import renalseg.util.InputError;
 
 /** The run folder lock, dated run ids, the stage graph and atomic output files (no Spark needed). */

@@ -123,7 +123,7 @@ public final class PostprocessStage implements Stage {
         LabelVolume source = ro.toSource(canonical);
         Path out = new Path(segDir + "/" + caseId + ".nii.gz");
         FileSystem fs = out.getFileSystem(hadoop.configuration());
-        renalseg.pipeline.AtomicFiles.write(fs, out, os -> {
+        renalseg.io.AtomicFiles.write(fs, out, os -> {
             try (OutputStream gz = new GZIPOutputStream(os, 1 << 16)) {
                 NiftiWriter.write(gz, source);
             }

@@ -1,4 +1,4 @@
-package renalseg.pipeline;
+package renalseg.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +9,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The one way output files (segmentations, report files, config.conf, markers) reach their final path, so
+ * The one way output files (segmentations, NIfTI outputs of the commands, report files, config.conf,
+ * markers) reach their final path, so
  * that a reader never sees half of one and a run killed mid-write leaves no partial file behind:
  * <ul>
  *   <li>on object stores (s3a, gs, abfs, ...) the stream goes straight to the final key: the connectors
@@ -20,7 +21,7 @@ import org.apache.hadoop.fs.Path;
  *       final path and renamed over it. Local rename replaces atomically (POSIX rename); where rename
  *       refuses an existing target (HDFS) the old file is deleted first, so a reader may briefly find no
  *       file, never a partial one. Leftover {@code _tmp-} files of a killed run are removed by
- *       {@link RunFolder#cleanTemporaries()} and, starting with "_", are ignored by Spark and Hadoop
+ *       the pipeline's run folder cleanup and, starting with "_", are ignored by Spark and Hadoop
  *       listings meanwhile.</li>
  * </ul>
  */
@@ -66,6 +67,22 @@ public final class AtomicFiles {
             if (fs.exists(tmp)) {
                 fs.delete(tmp, false);
             }
+        }
+    }
+
+    /** A local file the same way: written beside, then moved over the target atomically. */
+    public static void write(java.nio.file.Path target, Body body) throws IOException {
+        java.nio.file.Path abs = target.toAbsolutePath();
+        java.nio.file.Files.createDirectories(abs.getParent());
+        java.nio.file.Path tmp = abs.resolveSibling(TMP_PREFIX + abs.getFileName() + "-" + UUID.randomUUID());
+        try {
+            try (OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+                body.write(out);
+            }
+            java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
         }
     }
 
