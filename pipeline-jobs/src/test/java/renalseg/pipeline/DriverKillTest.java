@@ -34,8 +34,10 @@ import renalseg.io.AtomicFiles;
  * </ol>
  * The killed-and-rerun folder must then hold the same tables as the reference (rows compared after sorting,
  * timing columns left out), the same segmentation files, byte for byte, and no temporary or partial file.
- * "Same" is exact: training on local[2] with seeded sampling, resumed from its last checkpoint, repeats the
- * uninterrupted run's arithmetic, so metrics agree to the last bit.
+ * "Same": every row present once, values equal, doubles to 6 significant digits. Training on local[2] is
+ * not bit-deterministic (measured: the loss of a round differs in the 8th digit between two uninterrupted
+ * runs, parameter averaging sums in a different order), so losses are compared to 6 digits; segmentations
+ * turned out byte-identical and are compared byte for byte.
  */
 class DriverKillTest {
 
@@ -157,8 +159,13 @@ class DriverKillTest {
         }
         List<String> out = new ArrayList<>();
         for (Row r : df.collectAsList()) {
-            out.add(r.toString().replaceAll("\\[B@[0-9a-f]+", "bytes")
-                + (Arrays.asList(df.columns()).contains("roi") ? Arrays.hashCode((byte[]) r.getAs("roi")) : ""));
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < r.length(); i++) {
+                Object v = r.get(i);
+                sb.append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d)
+                    : v instanceof byte[] b ? "bytes#" + Arrays.hashCode(b) : String.valueOf(v)).append('|');
+            }
+            out.add(sb.toString());
         }
         out.sort(null);
         return out;
