@@ -64,7 +64,7 @@ public final class InspectCommand implements Callable<Integer> {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
             org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
             try (InputStream in = fs.open(p)) {
-                h = reader.header(in, file);
+                h = reader.header(in, file, fs.getFileStatus(p).getLen());
             } catch (java.io.FileNotFoundException e) {
                 throw new InputError(file + ": file not found");
             }
@@ -93,6 +93,9 @@ public final class InspectCommand implements Callable<Integer> {
         putNumber(o, "min", s.min());
         putNumber(o, "max", s.max());
         putNumber(o, "mean", s.mean());
+        // min/max/mean are over the finite voxels; these say how many were left out
+        o.put("nan_voxels", s.nanCount());
+        o.put("inf_voxels", s.infCount());
         if (s.counts() != null) {
             ObjectNode c = o.putObject("counts");
             for (Map.Entry<Long, Long> e : s.counts().entrySet()) {

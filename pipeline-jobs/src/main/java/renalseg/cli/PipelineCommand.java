@@ -16,6 +16,7 @@ import renalseg.pipeline.Pipeline;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.RunFolder;
+import renalseg.pipeline.RunLock;
 import renalseg.pipeline.SparkSettings;
 import renalseg.pipeline.Sparks;
 import renalseg.util.InputError;
@@ -23,11 +24,15 @@ import renalseg.util.InputError;
 /**
  * {@code renalseg pipeline}: the stages as Spark jobs over one run folder. Exit 0 when every selected stage
  * ran (cases that failed are in the failures table and counted on stderr); 1 when a stage could not run;
- * 2 for bad options, configuration or input.
+ * 2 for bad options, configuration or input (also: the run folder is locked by another run); 3 when the
+ * cohort has labelled cases but none of them is a valid test case (all failed, or none reached metrics).
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Run the pipeline stages (Spark) on a cohort; tables go to <run>/tables/.")
 public final class PipelineCommand implements Callable<Integer> {
+
+    /** Exit code of a run that ended with no valid test case among labelled cases (nothing evaluated). */
+    public static final int NO_TEST_CASE = 3;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (HOCON), e.g. conf/local.conf.")
     Path config;
@@ -89,28 +94,44 @@ public final class PipelineCommand implements Callable<Integer> {
             RunFolder folder = new RunFolder(runUri, spark.sparkContext().hadoopConfiguration());
             cfg = Pretrained.withPlan(cfg, spark.sparkContext().hadoopConfiguration());
             System.err.println("renalseg: run folder " + folder + " (Spark " + spark.sparkContext().master() + ")");
-            Pipeline.Summary summary;
-            try {
-                summary = new Pipeline(new PipelineContext(spark, cfg, folder, resume)).run(selected, new HashSet<>(redo));
-            } catch (Pipeline.StageError e) {
-                System.err.println("renalseg pipeline: error: " + e.getMessage());
-                if (System.getenv("RENALSEG_DEBUG") != null) {
-                    e.printStackTrace();
-                }
-                Throwable c = e.getCause();
-                return c instanceof InputError || c instanceof ConfigError ? 2 : 1;
+            try (RunLock lock = RunLock.acquire(folder, cfg.getLong("run.lock-heartbeat-s"), cfg.getLong("run.lock-lease-s"))) {
+                return runLocked(cfg, folder, selected, redo, resume, spark, t0);
             }
-            System.err.printf(Locale.ROOT, "renalseg: %d stage(s) ran, %d skipped, %d case(s) failed%s, in %.1f s%n",
-                summary.ran().size(), summary.skipped().size(), summary.casesFailed(),
-                summary.casesFailed() > 0 ? " (see " + folder.table("failures") + ")" : "",
-                (System.nanoTime() - t0) / 1e9);
-            System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
-                "run", folder.root(), "tables", folder.path("tables"), "stages_ran", summary.ran(),
-                "stages_skipped", summary.skipped(), "cases_failed", summary.casesFailed(),
-                "stage_seconds", summary.seconds())));
-            return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    private static int runLocked(Config cfg, RunFolder folder, List<String> selected, List<String> redo, boolean resume,
+                                 SparkSession spark, long t0) throws Exception {
+        Pipeline.Summary summary;
+        try {
+            summary = new Pipeline(new PipelineContext(spark, cfg, folder, resume)).run(selected, new HashSet<>(redo));
+        } catch (Pipeline.StageError e) {
+            System.err.println("renalseg pipeline: error: " + e.getMessage());
+            if (System.getenv("RENALSEG_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            Throwable c = e.getCause();
+            return c instanceof InputError || c instanceof ConfigError ? 2 : 1;
+        }
+        System.err.printf(Locale.ROOT, "renalseg: %d stage(s) ran, %d skipped, %d case(s) failed%s, in %.1f s%n",
+            summary.ran().size(), summary.skipped().size(), summary.casesFailed(),
+            summary.casesFailed() > 0 ? " (see " + folder.table("failures") + ")" : "",
+            (System.nanoTime() - t0) / 1e9);
+        TestCases tc = TestCases.of(spark, folder, selected.contains("evaluate"));
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "run", folder.root(), "tables", folder.path("tables"), "stages_ran", summary.ran(),
+            "stages_skipped", summary.skipped(), "cases_failed", summary.casesFailed(),
+            "stage_seconds", summary.seconds()));
+        out.put("test_cases", tc.test());
+        out.put("cases_evaluated", tc.evaluated());
+        String none = tc.noValidTestCase();
+        if (none != null) {
+            out.put("error", none);
+            System.err.println("renalseg pipeline: error: " + none + " (see " + folder.table("failures") + ")");
+        }
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
+        return none == null ? 0 : NO_TEST_CASE;
     }
 }

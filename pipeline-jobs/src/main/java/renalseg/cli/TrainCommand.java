@@ -7,11 +7,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
@@ -23,6 +22,8 @@ import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.Cohort;
 import renalseg.cohort.CohortSettings;
+import renalseg.cohort.CohortSplit;
+import renalseg.cohort.SplitSettings;
 import renalseg.inferers.CaseSegmenter;
 import renalseg.metrics.PooledDice;
 import renalseg.networks.ModelSpec;
@@ -101,17 +102,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new InputError("train: no labelled cases in " + cs.uri());
         }
-        List<CaseRef> shuffled = new ArrayList<>(cases);
-        shuffled.sort((a, b) -> a.caseId().compareTo(b.caseId()));
-        Collections.shuffle(shuffled, new Random(c.getLong("split.seed")));
-        int nTest = testCount(shuffled.size(), c.getInt("split.test-cases"), c.getDouble("split.test-fraction"));
-        List<CaseRef> test = shuffled.subList(0, nTest);
-        List<CaseRef> train = shuffled.subList(nTest, shuffled.size());
-        System.err.printf("train: %d training cases, %d held out%n", train.size(), test.size());
-
+        // every case read first, so that the split (the pipeline's, CohortSplit) is drawn among those that passed
         CaseReader reader = new CaseReader(cs, hadoop);
         CasePreprocessor prep = new CasePreprocessor(pre, roiSettings, new LabelRoiSource(roiSettings));
-        List<KidneyRoi> trainRois = rois(train, reader, prep, "train: reading training cases");
+        Map<String, List<KidneyRoi>> byCase = rois(cases, reader, prep, "train: reading cases");
+        CohortSplit split = CohortSplit.ofIds(new ArrayList<>(byCase.keySet()), SplitSettings.from(c));
+        System.err.printf("train: %d training cases, %d held out (%d of %d cases unreadable)%n", split.train().size(),
+            split.test().size(), cases.size() - byCase.size(), cases.size());
+        List<KidneyRoi> trainRois = new ArrayList<>();
+        split.train().forEach(id -> trainRois.addAll(byCase.get(id)));
+        List<CaseRef> test = cases.stream().filter(ref -> split.test().contains(ref.caseId())).toList();
         if (trainRois.isEmpty()) {
             throw new InputError("train: no kidney ROIs in the training cases");
         }
@@ -223,17 +223,19 @@ public final class TrainCommand implements Callable<Integer> {
         return n;
     }
 
-    static int testCount(int n, int testCases, double fraction) {
-        int t = testCases <= n / 2 ? testCases : (int) Math.round(n * fraction);
-        return Math.max(0, Math.min(t, n - 1));
-    }
-
-    private static List<KidneyRoi> rois(List<CaseRef> cases, CaseReader reader, CasePreprocessor prep, String label) {
-        List<KidneyRoi> out = new ArrayList<>();
+    /** The ROIs of each case that reads and has a kidney, in case order. */
+    private static Map<String, List<KidneyRoi>> rois(List<CaseRef> cases, CaseReader reader, CasePreprocessor prep,
+                                                     String label) {
+        Map<String, List<KidneyRoi>> out = new java.util.TreeMap<>();
         Progress p = new Progress(label, cases.size());
         for (CaseRef ref : cases) {
             try {
-                out.addAll(prep.prepare(reader.read(ref)).rois());
+                List<KidneyRoi> r = prep.prepare(reader.read(ref)).rois();
+                if (r.isEmpty()) {
+                    System.err.println("train: skipping " + ref.caseId() + ": no kidney in the label map");
+                } else {
+                    out.put(ref.caseId(), r);
+                }
             } catch (InputError e) {
                 // a bad case is reported and skipped: it must not stop training on the others
                 System.err.println("train: skipping " + ref.caseId() + ": " + e.getMessage());

@@ -47,6 +47,38 @@ public final class Pipeline {
         STAGES.put("evaluate", EvaluateStage::new);
     }
 
+    /**
+     * What each stage reads of the others' output (tables, checkpoints, segmentations): the one declaration
+     * of the stage graph. A stage that runs makes every stage that reads it stale, so {@code --redo S}
+     * reruns S and everything downstream of it, and stale stages outside {@code --stages} lose their done
+     * marker (the next run redoes them instead of trusting output made from the old input). Listed in
+     * pipeline order, each stage reading only earlier ones.
+     */
+    public static final Map<String, List<String>> READS = new LinkedHashMap<>();
+
+    static {
+        READS.put("ingest", List.of());
+        READS.put("preprocess", List.of("ingest"));
+        READS.put("augment", List.of("preprocess"));
+        READS.put("train", List.of("preprocess", "augment"));
+        READS.put("localize", List.of("ingest", "preprocess", "train"));
+        READS.put("infer", List.of("localize", "train"));
+        READS.put("postprocess", List.of("ingest", "localize", "infer"));
+        READS.put("evaluate", List.of("ingest", "train", "localize", "postprocess"));
+    }
+
+    /** {@code stage} and every stage that reads its output directly or through others, in pipeline order. */
+    public static List<String> withDependents(String stage) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        out.add(stage);
+        for (String s : STAGES.keySet()) {
+            if (READS.get(s).stream().anyMatch(out::contains)) {
+                out.add(s);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
     /** How a pipeline run ended. */
     public record Summary(List<String> ran, List<String> skipped, long casesFailed, Map<String, Double> seconds) {
     }
@@ -90,7 +122,14 @@ public final class Pipeline {
                 skipped.add(name);
                 continue;
             }
-            run.clearStageDone(name);
+            // before S runs, S and every stage that reads it (directly or not) lose their done marker: a run
+            // killed anywhere after this point leaves them to be redone, never trusted with S's old output
+            for (String d : withDependents(name)) {
+                if (!d.equals(name) && run.stageDone(d)) {
+                    System.err.println("renalseg: stage " + d + " reads what " + name + " writes: marked not done");
+                }
+                run.clearStageDone(d);
+            }
             Stage stage = STAGES.get(name).get();
             System.err.println("renalseg: stage " + name + " ...");
             Instant started = Instant.now();

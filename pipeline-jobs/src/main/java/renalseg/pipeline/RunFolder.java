@@ -2,7 +2,6 @@ package renalseg.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import renalseg.io.AtomicFiles;
 import renalseg.tables.Table;
 
 /**
@@ -54,9 +54,14 @@ public final class RunFolder {
         return Paths.get(pathOrUri).toAbsolutePath().normalize().toUri().toString();
     }
 
-    /** {@code <dir>/<id>}, the id dated (yyyyMMdd-HHmmss) when null. */
+    /**
+     * {@code <dir>/<id>}; when the id is null a dated one, {@code yyyyMMdd-HHmmss-<pid>-<4 random hex>}: the
+     * pid keeps runs started in the same second on one host apart, the random part those on different hosts
+     * (the run lock would stop a collision anyway, with an error instead of a run).
+     */
     public static String resolve(String runsDir, String id) {
-        String name = id != null ? id : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String name = id != null ? id : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+            + "-" + ProcessHandle.current().pid() + "-" + String.format("%04x", new java.security.SecureRandom().nextInt(1 << 16));
         return stripSlash(toUri(runsDir)) + "/" + name;
     }
 
@@ -201,10 +206,20 @@ public final class RunFolder {
         }
     }
 
-    /** Removes temporary folders that a killed stage left behind. */
+    /** Removes temporary files and folders that a killed stage left behind ({@link AtomicFiles#TMP_PREFIX}). */
     public void cleanTemporaries() {
         try {
             FileSystem fs = fs();
+            for (String dir : new String[] {"", "segmentations", "report", "_done", "checkpoints"}) {
+                Path d = new Path(dir.isEmpty() ? root : path(dir));
+                if (fs.exists(d)) {
+                    for (var st : fs.listStatus(d)) {
+                        if (st.getPath().getName().startsWith(AtomicFiles.TMP_PREFIX)) {
+                            fs.delete(st.getPath(), true);
+                        }
+                    }
+                }
+            }
             Path tables = new Path(path("tables"));
             if (!fs.exists(tables)) {
                 return;
@@ -241,15 +256,15 @@ public final class RunFolder {
         }
     }
 
-    /** Writes a small text file (overwriting): on object stores a single PUT is atomic. */
+    /** Writes a small text file (replacing it whole, see {@link AtomicFiles}). */
     public void writeText(String relative, String text) {
         writeBytes(relative, text.getBytes(StandardCharsets.UTF_8));
     }
 
     public void writeBytes(String relative, byte[] bytes) {
         Path p = new Path(path(relative));
-        try (OutputStream out = fs().create(p, true)) {
-            out.write(bytes);
+        try {
+            AtomicFiles.write(fs(), p, out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
         }

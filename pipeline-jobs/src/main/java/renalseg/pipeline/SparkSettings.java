@@ -31,7 +31,9 @@ public record SparkSettings(String master, String appName, Map<String, String> c
         for (String kv : cliConf == null ? List.<String>of() : cliConf) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new InputError("--conf expects key=value, got '" + kv + "'");
+                // the argument is not echoed: it may be a secret given without its key
+                throw new InputError("--conf expects key=value; an argument has no '=' (" + kv.length()
+                    + " characters, not shown)");
             }
             conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }

@@ -34,9 +34,6 @@ final class ReportPage {
     /** The paper's mean surface distances in pixels (its kidney and tumor values, in that order). */
     static final Map<String, Double> PAPER_ASSD_VOX = Map.of(Cohort.KIDNEY, 4.24, Cohort.TUMOR, 2.65);
 
-    /** Settings whose values are never shown, whatever the run's config.conf holds. */
-    private static final Pattern SECRET = Pattern.compile(
-        "(?i)^(\\s*\"?[^=:]*(secret|password|passwd|token|credential|access[._-]?key|session[._-]?key)[^=:]*\"?\\s*[=:]\\s*).*$");
 
     /** A figure of one example case: image file name, or why there is none. */
     record Example(String label, Cohort.Patient patient, String image, String error) {
@@ -321,14 +318,17 @@ final class ReportPage {
             .append("<pre class=\"config\">").append(esc(redact(data.configText()))).append("</pre>\n</section>\n");
     }
 
-    /** Hides values of settings that look like credentials (the pipeline redacts too; this is a second guard). */
+    /**
+     * The run's config.conf through the same allowlist as the pipeline ({@link renalseg.config.Secrets}),
+     * again: a config.conf written by an older version, or edited by hand, may hold what the allowlist
+     * masks. Text that does not parse is not shown at all.
+     */
     static String redact(String config) {
-        StringBuilder out = new StringBuilder();
-        for (String line : config.split("\n", -1)) {
-            var m = SECRET.matcher(line);
-            out.append(m.matches() ? m.group(1) + "\"<redacted>\"" : line).append('\n');
+        try {
+            return renalseg.config.Secrets.render(com.typesafe.config.ConfigFactory.parseString(config));
+        } catch (com.typesafe.config.ConfigException e) {
+            return "(config.conf does not parse as HOCON, so it is not shown: " + e.getClass().getSimpleName() + ")";
         }
-        return out.substring(0, out.length() - 1);
     }
 
     static String regionLabel(String region) {

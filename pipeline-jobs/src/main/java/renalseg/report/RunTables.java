@@ -83,11 +83,7 @@ final class RunTables {
      * never finds a page whose images are not there yet). Returns the URI of index.html.
      */
     String publishReport(StudyReport.LocalWriter writer) throws IOException {
-        URI uri = URI.create(run.root());
-        if ("file".equals(uri.getScheme())) {
-            Path dir = Paths.get(uri).resolve("report");
-            return writer.write(dir).toUri().toString();
-        }
+        // written locally first, then each file put in place whole (AtomicFiles), index.html last
         Path tmp = Files.createTempDirectory("renalseg-report");
         try {
             Path index = writer.write(tmp);
@@ -99,12 +95,13 @@ final class RunTables {
                 files = s.filter(p -> !p.equals(index)).sorted().toList();
             }
             for (Path f : files) {
-                fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(f.toUri()),
+                renalseg.io.AtomicFiles.copyFromLocal(fs, f,
                     new org.apache.hadoop.fs.Path(target, f.getFileName().toString()));
             }
-            fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(index.toUri()),
-                new org.apache.hadoop.fs.Path(target, StudyReport.INDEX));
-            return run.path("report/" + StudyReport.INDEX);
+            renalseg.io.AtomicFiles.copyFromLocal(fs, index, new org.apache.hadoop.fs.Path(target, StudyReport.INDEX));
+            URI uri = URI.create(run.root());
+            return "file".equals(uri.getScheme()) ? Paths.get(uri).resolve("report").resolve(StudyReport.INDEX).toUri()
+                .toString() : run.path("report/" + StudyReport.INDEX);
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

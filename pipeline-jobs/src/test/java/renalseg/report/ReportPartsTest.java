@@ -165,7 +165,7 @@ class ReportPartsTest {
             + "    \"spark.hadoop.fs.s3a.access.key\" = AKIAXXXX\n  }\n  master = \"local[*]\"\n}\npassword: hunter2\n";
         String red = ReportPage.redact(config);
         assertFalse(red.contains("s3cr3t") || red.contains("AKIAXXXX") || red.contains("hunter2"), red);
-        assertTrue(red.contains("master = \"local[*]\""), red);
+        assertTrue(red.contains("master=\"local[*]\""), red);
 
         StudyData data = new StudyData("run<1>", List.of(kidney("case_<script>", 0.9)), List.of(), List.of(),
             List.of(new FailureRow("case_9", "ingest", "InputError", "bad & <broken> header")), List.of(), List.of(),

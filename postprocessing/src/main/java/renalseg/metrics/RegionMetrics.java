@@ -39,7 +39,8 @@ public record RegionMetrics(String region, double dice, Double assdMm, Double as
     private static List<Column> columns() {
         List<Column> out = new ArrayList<>();
         for (RecordComponent c : RegionMetrics.class.getRecordComponents()) {
-            out.add(new Column(snake(c.getName()), c.getType(), !c.getType().isPrimitive()));
+            // a double may be null too: a value that is not finite is written as null (see toRow)
+            out.add(new Column(snake(c.getName()), c.getType(), !c.getType().isPrimitive() || c.getType() == double.class));
         }
         return Collections.unmodifiableList(out);
     }
@@ -56,7 +57,10 @@ public record RegionMetrics(String region, double dice, Double assdMm, Double as
         return b.toString();
     }
 
-    /** The values by column name, in {@link #COLUMNS} order. */
+    /**
+     * The values by column name, in {@link #COLUMNS} order. A value that is not finite is null: JSON has no
+     * NaN (Jackson would write the string "NaN") and in Parquet a NaN would poison every mean a reader takes.
+     */
     public Map<String, Object> toRow() {
         Map<String, Object> m = new LinkedHashMap<>();
         RecordComponent[] cs = RegionMetrics.class.getRecordComponents();
@@ -79,7 +83,8 @@ public record RegionMetrics(String region, double dice, Double assdMm, Double as
 
     private Object value(RecordComponent c) {
         try {
-            return c.getAccessor().invoke(this);
+            Object v = c.getAccessor().invoke(this);
+            return v instanceof Double d ? finite(d) : v;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -103,5 +108,10 @@ public record RegionMetrics(String region, double dice, Double assdMm, Double as
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("not a metrics row: " + row, e);
         }
+    }
+
+    /** The value, or null when it is null, NaN or infinite. */
+    public static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 }

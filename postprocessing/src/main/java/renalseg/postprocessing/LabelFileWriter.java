@@ -23,9 +23,7 @@ public final class LabelFileWriter {
     }
 
     public static void write(Path path, LabelVolume labels, NiftiDatatype type) throws IOException {
-        try (OutputStream out = NiftiWriter.open(path)) {
-            write(out, labels, type);
-        }
+        NiftiWriter.writeFile(path, out -> write(out, labels, type));
     }
 
     public static void write(OutputStream out, LabelVolume labels, NiftiDatatype type) throws IOException {

@@ -55,7 +55,7 @@ public final class CaseReader {
     /** The image header alone (ingest). */
     public NiftiHeader header(String uri) {
         try (InputStream in = open(uri)) {
-            return reader.header(in, uri);
+            return reader.header(in, uri, length(uri));
         } catch (IOException e) {
             throw new InputError(uri + ": cannot read: " + e.getMessage(), e);
         }
@@ -77,10 +77,24 @@ public final class CaseReader {
         }
     }
 
+    /** The stored length (for the header's vox_offset check); -1 when the file system cannot say. */
+    private long length(String uri) {
+        Path p = new Path(uri);
+        try {
+            return p.getFileSystem(hadoop).getFileStatus(p).getLen();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     public InputStream open(String uri) {
         Path p = new Path(uri);
         try {
-            return p.getFileSystem(hadoop).open(p);
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hadoop);
+            if (fs.getFileStatus(p).isDirectory()) {
+                throw new InputError(uri + ": is a directory, not a NIfTI file");
+            }
+            return fs.open(p);
         } catch (FileNotFoundException e) {
             throw new InputError(uri + ": file not found");
         } catch (IOException e) {

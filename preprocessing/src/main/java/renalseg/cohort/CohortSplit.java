@@ -8,7 +8,8 @@ import java.util.Random;
 /**
  * A reproducible train/test split of the labelled cases: ids sorted, shuffled with the seed, the first
  * {@code testCases} are the test set (or round(n * testFraction) when testCases exceeds half the labelled
- * cases, so small cohorts still train). Unlabelled cases are in neither list (inference only).
+ * cases, so small cohorts still train; never all of them). Unlabelled cases are in neither list (inference
+ * only). The one split of the pipeline and of {@code train}.
  */
 public record CohortSplit(List<String> train, List<String> test) implements java.io.Serializable {
 
@@ -24,10 +25,19 @@ public record CohortSplit(List<String> train, List<String> test) implements java
                 ids.add(c.caseId());
             }
         }
-        Collections.sort(ids);
+        return ofIds(ids, s);
+    }
+
+    /**
+     * The split of these labelled case ids (callers pass the cases that passed their checks: the pipeline
+     * after preprocess, {@code train} after reading them). At least one case trains when there is any.
+     */
+    public static CohortSplit ofIds(List<String> labelledIds, SplitSettings s) {
+        List<String> ids = new ArrayList<>(new java.util.TreeSet<>(labelledIds));
         Collections.shuffle(ids, new Random(s.seed()));
         int n = ids.size();
         int k = s.testCases() <= n / 2 ? s.testCases() : (int) Math.round(n * s.testFraction());
+        k = Math.max(0, Math.min(k, n - 1));
         List<String> test = new ArrayList<>(ids.subList(0, k));
         List<String> train = new ArrayList<>(ids.subList(k, n));
         Collections.sort(test);

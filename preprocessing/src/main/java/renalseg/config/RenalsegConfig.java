@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Loads renalseg's HOCON configuration. Layers, later wins: {@code conf/defaults.conf} (every valid key
@@ -33,8 +31,6 @@ import java.util.regex.Pattern;
 public final class RenalsegConfig {
 
     public static final String DEFAULTS_RESOURCE = "conf/defaults.conf";
-    private static final Pattern SECRET = Pattern.compile(
-        "(?i).*(secret|password|passwd|token|credential|access[.-]?key|session[.-]?key|auth).*");
 
     private RenalsegConfig() {
     }
@@ -82,7 +78,9 @@ public final class RenalsegConfig {
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigError("--set expects key=value, got '" + o + "'");
+                // the argument is not echoed: it may be a secret given without its key
+                throw new ConfigError("--set expects key=value; an argument has no '=' (" + o.length()
+                    + " characters, not shown)");
             }
             String key = o.substring(0, eq).trim();
             String raw = o.substring(eq + 1).trim();
@@ -184,22 +182,9 @@ public final class RenalsegConfig {
         return prev[b.length()];
     }
 
-    /**
-     * The configuration as HOCON text, with every value whose key looks like a credential replaced by
-     * "***" (what goes into run folders and logs).
-     */
+    /** The configuration as HOCON text with credentials masked (see {@link Secrets}): what run folders hold. */
     public static String render(Config config) {
-        Config redacted = config;
-        for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
-            if (SECRET.matcher(e.getKey()).matches()) {
-                redacted = redacted.withValue(quotePath(e.getKey()), ConfigValueFactory.fromAnyRef("***"));
-            }
-        }
-        return redacted.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
-    }
-
-    private static String quotePath(String path) {
-        return path; // entrySet keys are already valid (quoted where needed) paths
+        return Secrets.render(config);
     }
 
     /** A HOCON resource from the classpath (e.g. {@code conf/model/small.conf}); its includes resolve there too. */

@@ -27,6 +27,23 @@ public enum NiftiDatatype {
         return bitpix / 8;
     }
 
+    /** " (name)" of a nifti1.h code this reader does not read (complex, RGB, ...), else "". */
+    public static String unreadableName(int code) {
+        String n = switch (code) {
+            case 0 -> "unknown";
+            case 1 -> "binary";
+            case 32 -> "complex64";
+            case 128 -> "RGB24";
+            case 255 -> "all";
+            case 1536 -> "float128";
+            case 1792 -> "complex128";
+            case 2048 -> "complex256";
+            case 2304 -> "RGBA32";
+            default -> null;
+        };
+        return n == null ? " (not a NIfTI datatype code)" : " (" + n + ")";
+    }
+
     /** The datatype with this code, or null when the code is not one we read. */
     public static NiftiDatatype ofCode(int code) {
         for (NiftiDatatype t : values()) {

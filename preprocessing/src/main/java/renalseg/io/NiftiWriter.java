@@ -28,10 +28,9 @@ public final class NiftiWriter {
     }
 
     /** Labels as uint8. */
+    /** Written beside and moved into place ({@link AtomicFiles}): a reader never sees half of it. */
     public static void write(Path path, LabelVolume labels) throws IOException {
-        try (OutputStream out = open(path)) {
-            write(out, labels);
-        }
+        writeFile(path, out -> write(out, labels));
     }
 
     public static void write(OutputStream out, LabelVolume labels) throws IOException {
@@ -42,9 +41,7 @@ public final class NiftiWriter {
 
     /** An image as int16 (values rounded and clamped, as CT in HU is stored) or float32. */
     public static void write(Path path, ImageVolume image, NiftiDatatype type) throws IOException {
-        try (OutputStream out = open(path)) {
-            write(out, image, type);
-        }
+        writeFile(path, out -> write(out, image, type));
     }
 
     public static void write(OutputStream out, ImageVolume image, NiftiDatatype type) throws IOException {
@@ -71,6 +68,16 @@ public final class NiftiWriter {
     }
 
     /** Opens {@code path} for writing, gzipped when the name ends in {@code .gz}; parents are created. */
+    /** {@code path} written whole through {@code body} (gzipped when the name ends in .gz), or not at all. */
+    public static void writeFile(Path path, AtomicFiles.Body body) throws IOException {
+        AtomicFiles.write(path, raw -> {
+            OutputStream b = new BufferedOutputStream(raw, 1 << 16);
+            OutputStream out = path.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(b, 1 << 16) : b;
+            body.write(out);
+            out.close();
+        });
+    }
+
     public static OutputStream open(Path path) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {

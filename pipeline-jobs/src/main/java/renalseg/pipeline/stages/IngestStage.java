@@ -11,13 +11,10 @@ import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.Cohort;
 import renalseg.cohort.CohortSettings;
-import renalseg.cohort.CohortSplit;
-import renalseg.cohort.SplitSettings;
 import renalseg.io.NiftiHeader;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
-import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.tables.CaseRow;
@@ -25,8 +22,8 @@ import renalseg.util.InputError;
 
 /**
  * Stage 1: lists the cohort on the driver (names only), reads every image's and label map's header on the
- * executors, and writes {@code cases}. The train/test split is fixed here (seeded, over the labelled
- * cases) so that preprocess can take the training set's mean and every later stage agrees on it.
+ * executors, and writes {@code cases} (its split column is filled in by preprocess, which draws the split
+ * among the cases that passed both stages).
  */
 public final class IngestStage implements Stage {
 
@@ -42,14 +39,10 @@ public final class IngestStage implements Stage {
         if (refs.isEmpty()) {
             throw new InputError("no cases found at " + cs.uri() + " (layout " + cs.layout() + ")");
         }
-        CohortSplit split = CohortSplit.of(refs, SplitSettings.from(ctx.config()));
-        // with networks from an earlier run nothing trains here: every labelled case is a test case
-        boolean pretrained = Pretrained.configured(ctx.config());
+        // the split is not drawn here but after preprocess, among the cases that passed (PreprocessStage)
         List<Object[]> items = new ArrayList<>();
         for (CaseRef r : refs) {
-            String s = !r.labelled() ? null : pretrained || split.test().contains(r.caseId()) ? "test"
-                : split.train().contains(r.caseId()) ? "train" : null;
-            items.add(new Object[] {r, s});
+            items.add(new Object[] {r, null});
         }
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("ingest cases");

@@ -98,9 +98,11 @@ public final class PostprocessStage implements Stage {
         LabelVolume source = new PreparedCase(caseId, ro, ro.canonical(), rois).pasteToSource(results);
         Path out = new Path(segDir + "/" + caseId + ".nii.gz");
         FileSystem fs = out.getFileSystem(hadoop.configuration());
-        try (OutputStream os = new GZIPOutputStream(fs.create(out, true), 1 << 16)) {
-            NiftiWriter.write(os, source);
-        }
+        renalseg.io.AtomicFiles.write(fs, out, os -> {
+            try (OutputStream gz = new GZIPOutputStream(os, 1 << 16)) {
+                NiftiWriter.write(gz, source);
+            }
+        });
         long kidney = 0;
         long tumor = 0;
         for (byte b : source.labels()) {

@@ -8,13 +8,18 @@ import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.LongAccumulator;
 import renalseg.cohort.CaseData;
 import renalseg.cohort.CaseReader;
 import renalseg.cohort.CaseRef;
 import renalseg.cohort.CohortSettings;
+import renalseg.cohort.CohortSplit;
+import renalseg.cohort.SplitSettings;
 import renalseg.localization.CoarseVolume;
 import renalseg.localization.LocalizerSettings;
 import renalseg.localization.LocalizerTrainer;
@@ -73,14 +78,29 @@ public final class PreprocessStage implements Stage {
         try (StageProgress p = ctx.progress(done, "preprocess", list.size())) {
             out.count();
         }
-        Dataset<Row> rois = ctx.spark().createDataFrame(CaseJob.rows(out, RoiRow.SCHEMA), RoiRow.SCHEMA);
-        ctx.run().writeTable(rois, RoiRow.ROIS.name());
-        if (trainsLocalizer(ctx.config())) {
-            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, CoarseRow.SCHEMA), CoarseRow.SCHEMA),
-                CoarseRow.TABLE.name());
-        }
         long failed = ctx.recordFailures(name(), CaseJob.failures(out));
+        Dataset<Row> prepared = ctx.spark().createDataFrame(CaseJob.rows(out, RoiRow.SCHEMA), RoiRow.SCHEMA);
+        // the split is drawn here, among the labelled cases that passed ingest and preprocess, so that no
+        // test slot goes to a case that cannot be evaluated
+        List<String> passed = new ArrayList<>();
+        for (Row r : prepared.select("case_id").distinct().collectAsList()) {
+            passed.add(Cols.str(r, "case_id"));
+        }
+        CohortSplit split = Pretrained.configured(ctx.config()) ? new CohortSplit(List.of(), passed)
+            : CohortSplit.ofIds(passed, SplitSettings.from(ctx.config()));
+        if (split.test().isEmpty()) {
+            System.err.println("renalseg: preprocess: warning: no valid test case (" + passed.size()
+                + " labelled case(s) passed ingest and preprocess); nothing will be evaluated");
+        }
+        Column splitCol = splitOf(split);
+        ctx.run().writeTable(prepared.withColumn("split", splitCol), RoiRow.ROIS.name());
+        if (trainsLocalizer(ctx.config())) {
+            ctx.run().writeTable(ctx.spark().createDataFrame(CaseJob.rows(out, CoarseRow.SCHEMA), CoarseRow.SCHEMA)
+                .withColumn("split", splitCol).where(col("split").equalTo("train")), CoarseRow.TABLE.name());
+        }
         out.unpersist();
+        // the cases table carries the split too (null for cases not in it: unlabelled or failed)
+        ctx.run().writeTable(ctx.run().read(ctx.spark(), CaseRow.TABLE).withColumn("split", splitCol), CaseRow.TABLE.name());
         if (Pretrained.configured(ctx.config())) {
             // the pretrained checkpoint carries its own normalization; nothing is trained here
             return new StageResult(list.size() - failed, failed);
@@ -102,10 +122,23 @@ public final class PreprocessStage implements Stage {
         return new StageResult(list.size() - failed, failed);
     }
 
+    /** "train" / "test" by case_id, null for cases in neither list. */
+    private static Column splitOf(CohortSplit split) {
+        Column c = functions.lit(null).cast(DataTypes.StringType);
+        if (!split.train().isEmpty()) {
+            c = functions.when(col("case_id").isin(split.train().toArray()), "train").otherwise(c);
+        }
+        if (!split.test().isEmpty()) {
+            c = functions.when(col("case_id").isin(split.test().toArray()), "test").otherwise(c);
+        }
+        return c;
+    }
+
+    /** ROI rows (split left null: drawn once every case is prepared) and, for the localizer, the coarse scan. */
     static List<Row> prepare(CaseRow c, ConfigText conf, HadoopSettings hadoop) {
         String caseId = c.caseId();
         String labelUri = c.labelUri();
-        String split = c.split();
+        String split = null;
         if (labelUri == null) {
             // an unlabelled case: its ROIs come from the localizer (localize stage)
             return List.of();
@@ -126,7 +159,8 @@ public final class PreprocessStage implements Stage {
         for (RoiRow r : roiRows(pc, split, RoiRow.FROM_LABELS)) {
             rows.add(r.toRow());
         }
-        if ("train".equals(split) && trainsLocalizer(cfg)) {
+        if (trainsLocalizer(cfg)) {
+            // every labelled case's: which of them train is only known after the split
             CoarseVolume v = LocalizerTrainer.coarseCase(d, LocalizerSettings.from(cfg), ps.window());
             rows.add(new CoarseRow(caseId, split, v.width(), v.height(), v.depth(), CoarseStore.encode(v)).toRow());
         }
