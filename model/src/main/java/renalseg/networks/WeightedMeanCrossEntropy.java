@@ -117,9 +117,24 @@ public class WeightedMeanCrossEntropy implements ILossFunction {
             return 0;
         }
         INDArray rows = weightedNll(labels, preOutput, act, mask);
-        double sum = rows.dataType() == DataType.DOUBLE ? rows.sumNumber().doubleValue()
-            : rows.castTo(DataType.DOUBLE).sumNumber().doubleValue();
-        return sum / total;
+        return compensatedSum(rows.castTo(DataType.DOUBLE).dup('c')) / total;
+    }
+
+    /**
+     * Neumaier's compensated sum of a double array: float rows are exact in double, and the double
+     * networks of the gradient checks need the score to the last bit or so (central differences divide
+     * its rounding by the step).
+     */
+    private static double compensatedSum(INDArray v) {
+        double[] a = v.data().asDouble();
+        double sum = 0;
+        double c = 0;
+        for (int i = 0; i < a.length; i++) {
+            double t = sum + a[i];
+            c += Math.abs(sum) >= Math.abs(a[i]) ? (sum - t) + a[i] : (a[i] - t) + sum;
+            sum = t;
+        }
+        return sum + c;
     }
 
     @Override
