@@ -1,18 +1,39 @@
 package renalseg.networks;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.Convolution3DLayer;
+import org.deeplearning4j.nn.params.Convolution3DParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.Convolution3DUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** The layer of {@link DilatedConvolution3D}: DL4J's Convolution3DLayer with oneDNN off while dilated. */
+/**
+ * The layer of {@link DilatedConvolution3D}: DL4J's Convolution3DLayer (oneDNN) when undilated; dilated, as
+ * vol2col + GEMM ({@link DilatedGemm}; libnd4j's oneDNN helper rejects dilation and its generic kernels are
+ * slow), or DL4J's layer with oneDNN off where that path does not apply. Backward passes take dL/dz from the
+ * forward pass's output ({@link OutputReuse}) instead of running the convolution again.
+ */
 public class DilatedConvolution3DLayer extends Convolution3DLayer {
+
+    private final OutputReuse reuse = new OutputReuse();
+    /** Built on first use; padding depends only on kernel and dilation in Same mode with stride 1. */
+    private DilatedGemm gemm;
 
     public DilatedConvolution3DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    private Convolution3D config() {
+        return (Convolution3D) conf().getLayer();
     }
 
     private boolean dilated() {
@@ -21,16 +42,28 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!dilated()) {
-            return super.activate(training, workspaceMgr);
+        INDArray out;
+        if (gemm() != null) {
+            assertInputSet(false);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            out = config().getActivationFn().getActivation(gemmPreOutput(training, workspaceMgr,
+                ArrayType.ACTIVATIONS), training);
+        } else if (!dilated()) {
+            out = super.activate(training, workspaceMgr);
+        } else {
+            try (OneDnnGuard g = OneDnnGuard.helpersOff()) {
+                out = super.activate(training, workspaceMgr);
+            }
         }
-        try (OneDnnGuard g = OneDnnGuard.helpersOff()) {
-            return super.activate(training, workspaceMgr);
-        }
+        reuse.remember(training && layerConf().getIDropout() == null, config().getActivationFn(), input, out);
+        return out;
     }
 
     @Override
     public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (gemm() != null) {
+            return gemmPreOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
+        }
         if (!dilated()) {
             return super.preOutput(training, workspaceMgr);
         }
@@ -41,11 +74,118 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray delta = reuse.delta(config().getActivationFn(), input, epsilon, workspaceMgr);
+        if (gemm() != null) {
+            assertInputSet(true);
+            if (delta == null) {
+                INDArray z = gemmPreOutput(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
+                delta = config().getActivationFn().backprop(z, epsilon).getFirst();
+            }
+            return gemmBackward(delta, workspaceMgr);
+        }
         if (!dilated()) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return delta == null ? super.backpropGradient(epsilon, workspaceMgr) : fromDelta(delta, workspaceMgr);
         }
         try (OneDnnGuard g = OneDnnGuard.helpersOff()) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return delta == null ? super.backpropGradient(epsilon, workspaceMgr) : fromDelta(delta, workspaceMgr);
         }
+    }
+
+    /**
+     * The GEMM path for dilated, stride-1, Same-mode NCDHW convolutions (the FCN-PPM's stage-3 layers), else
+     * null (libnd4j's conv3d: oneDNN when undilated).
+     */
+    private DilatedGemm gemm() {
+        Convolution3D c = config();
+        int[] s = c.getStride();
+        if (!dilated() || c.getConvolutionMode() != ConvolutionMode.Same || s[0] != 1 || s[1] != 1 || s[2] != 1
+            || c.getDataFormat() != Convolution3D.DataFormat.NCDHW || input == null || input.rank() != 5) {
+            return null;
+        }
+        if (gemm == null) {
+            int[] in = {(int) input.size(2), (int) input.size(3), (int) input.size(4)};
+            int[] pad = Convolution3DUtils.get3DSameModeTopLeftPadding(in, in, c.getKernelSize(), s, c.getDilation());
+            gemm = new DilatedGemm(c.getKernelSize(), c.getDilation(), pad);
+        }
+        return gemm;
+    }
+
+    private INDArray gemmPreOutput(boolean training, LayerWorkspaceMgr mgr, ArrayType type) {
+        INDArray x = input.castTo(dataType);
+        INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, training, mgr);
+        if (x.size(1) != w.size(1)) {
+            throw new IllegalStateException("DilatedConvolution3D " + layerId() + ": input has " + x.size(1)
+                + " channels, layer expects " + w.size(1));
+        }
+        INDArray b = config().hasBias() ? getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, training, mgr)
+            : null;
+        INDArray z = mgr.createUninitialized(type, w.dataType(),
+            new long[] {x.size(0), w.size(0), x.size(2), x.size(3), x.size(4)}, 'c');
+        gemm().forward(x, w, b, z, mgr);
+        return z;
+    }
+
+    private Pair<Gradient, INDArray> gemmBackward(INDArray delta, LayerWorkspaceMgr mgr) {
+        INDArray x = input.castTo(dataType);
+        INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, true, mgr);
+        INDArray wGrad = gradientViews.get(Convolution3DParamInitializer.WEIGHT_KEY);
+        INDArray bGrad = config().hasBias() ? gradientViews.get(Convolution3DParamInitializer.BIAS_KEY) : null;
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(), x.shape(), 'c');
+        gemm().backward(x, w, delta, wGrad, bGrad, epsOut, mgr);
+        Gradient g = new DefaultGradient();
+        if (bGrad != null) {
+            g.setGradientFor(Convolution3DParamInitializer.BIAS_KEY, bGrad);
+        }
+        g.setGradientFor(Convolution3DParamInitializer.WEIGHT_KEY, wGrad, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(g, epsOut);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        reuse.forget();
+    }
+
+    /** libnd4j's conv3dnew_bp on dL/dz: gradients of W and b into their views, dL/dx in ACTIVATION_GRAD. */
+    private Pair<Gradient, INDArray> fromDelta(INDArray delta, LayerWorkspaceMgr mgr) {
+        Convolution3D c = config();
+        if (input.rank() != 5 || c.getDataFormat() != Convolution3D.DataFormat.NCDHW) {
+            throw new IllegalStateException("DilatedConvolution3D " + layerId() + ": NCDHW rank-5 input expected");
+        }
+        INDArray x = input.castTo(dataType);
+        int[] kernel = c.getKernelSize();
+        int[] strides = c.getStride();
+        int[] dilation = c.getDilation();
+        boolean same = c.getConvolutionMode() == ConvolutionMode.Same;
+        int[] in = {(int) x.size(2), (int) x.size(3), (int) x.size(4)};
+        int[] pad = same
+            ? Convolution3DUtils.get3DSameModeTopLeftPadding(
+                Convolution3DUtils.get3DOutputSize(x, kernel, strides, null, ConvolutionMode.Same, dilation, true),
+                in, kernel, strides, dilation)
+            : c.getPadding();
+        INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, true, mgr);
+        INDArray wGrad = gradientViews.get(Convolution3DParamInitializer.WEIGHT_KEY);
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(), x.shape(), 'c');
+        // DL4J keeps W as [out, in, kD, kH, kW]; libnd4j's conv3d wants [kD, kH, kW, in, out]
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv3dnew_bp")
+            .addIntegerArguments(kernel[0], kernel[1], kernel[2], strides[0], strides[1], strides[2],
+                pad[0], pad[1], pad[2], dilation[0], dilation[1], dilation[2], same ? 1 : 0, 0)
+            .callInplace(false);
+        INDArray wOp = w.permute(2, 3, 4, 1, 0);
+        INDArray wGradOp = wGrad.permute(2, 3, 4, 1, 0);
+        Gradient g = new DefaultGradient();
+        if (c.hasBias()) {
+            INDArray b = getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, true, mgr);
+            INDArray bGrad = gradientViews.get(Convolution3DParamInitializer.BIAS_KEY);
+            op.addInputs(x, wOp, b, delta).addOutputs(epsOut, wGradOp, bGrad);
+            g.setGradientFor(Convolution3DParamInitializer.BIAS_KEY, bGrad);
+        } else {
+            op.addInputs(x, wOp, delta).addOutputs(epsOut, wGradOp);
+        }
+        Nd4j.getExecutioner().exec(op.build());
+        g.setGradientFor(Convolution3DParamInitializer.WEIGHT_KEY, wGrad, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(g, epsOut);
     }
 }

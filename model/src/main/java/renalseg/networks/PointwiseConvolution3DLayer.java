@@ -16,8 +16,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The layer of {@link PointwiseConvolution3D}: GEMMs on [C, D*H*W] views of each example. */
 public class PointwiseConvolution3DLayer extends Convolution3DLayer {
 
+    private final OutputReuse reuse = new OutputReuse();
+
     public PointwiseConvolution3DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        reuse.forget();
     }
 
     private INDArray contiguousInput() {
@@ -64,7 +72,9 @@ public class PointwiseConvolution3DLayer extends Convolution3DLayer {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray z = linear(training, workspaceMgr, ArrayType.ACTIVATIONS);
-        return layerConf().getActivationFn().getActivation(z, training);
+        INDArray out = layerConf().getActivationFn().getActivation(z, training);
+        reuse.remember(training && layerConf().getIDropout() == null, layerConf().getActivationFn(), input, out);
+        return out;
     }
 
     @Override
@@ -74,10 +84,13 @@ public class PointwiseConvolution3DLayer extends Convolution3DLayer {
         long n = x.size(0);
         long cin = x.size(1);
         long v = x.size(2) * x.size(3) * x.size(4);
-        // z is recomputed (as DL4J's own convolution layers do) rather than kept from the forward pass
-        INDArray z = linear(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
-        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.ordering() == 'c' ? epsilon
-            : epsilon.dup('c')).getFirst();
+        // dL/dz from the forward pass's output where the activation allows, else from a recomputed z
+        INDArray delta = reuse.delta(layerConf().getActivationFn(), input, epsilon, workspaceMgr);
+        if (delta == null) {
+            INDArray z = linear(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
+            delta = layerConf().getActivationFn().backprop(z, epsilon.ordering() == 'c' ? epsilon
+                : epsilon.dup('c')).getFirst();
+        }
         if (delta.ordering() != 'c' || delta.isView()) {
             delta = delta.dup('c');
         }

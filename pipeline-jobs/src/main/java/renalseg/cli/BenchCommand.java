@@ -116,15 +116,17 @@ public final class BenchCommand implements Runnable {
                     step.run();
                 }
                 List<Double> times = new ArrayList<>();
+                List<Double> cpu = new ArrayList<>();
                 for (int i = 0; i < repeats; i++) {
+                    long c0 = processCpuNanos();
                     long t0 = System.nanoTime();
                     step.run();
                     times.add((System.nanoTime() - t0) / 1e9);
+                    cpu.add((processCpuNanos() - c0) / 1e9);
                 }
                 List<Double> sorted = new ArrayList<>(times);
                 Collections.sort(sorted);
-                double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+                double median = median(times);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("impl", "dl4j");
                 row.put("config", ms.name());
@@ -136,6 +138,10 @@ public final class BenchCommand implements Runnable {
                 row.put("max_s", round(sorted.get(sorted.size() - 1)));
                 row.put("repeats", repeats);
                 row.put("warmup", warmup);
+                // process CPU seconds (all threads, JVM's included), as the PyTorch twin reports them: on a
+                // shared host the work done is comparable where wall time depends on the neighbours
+                row.put("cpu_s_median", round(median(cpu)));
+                row.put("cpu_per_wall", Math.round(100 * median(cpu) / median) / 100.0);
                 row.put("voxels_per_s", Math.round(batch * vox / median));
                 row.put("peak_rss_mb", round(statusKb("VmHWM") / 1024.0));
                 row.put("rss_mb", round(statusKb("VmRSS") / 1024.0));
@@ -162,6 +168,19 @@ public final class BenchCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    static double median(List<Double> v) {
+        List<Double> sorted = new ArrayList<>(v);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** CPU time of this process, all threads (-1 where the JVM cannot tell). */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     static double round(double v) {

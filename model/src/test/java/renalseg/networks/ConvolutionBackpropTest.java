@@ -1,0 +1,118 @@
+package renalseg.networks;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Our convolution layers (backward from the forward pass's output where the activation allows) against DL4J's
+ * own Convolution3D (which recomputes z): output, dL/dx, dL/dW, dL/db after a training forward pass, in
+ * float32 (1e-5) and float64 (1e-10), for the activations the network uses and one that needs z.
+ */
+class ConvolutionBackpropTest {
+
+    private static MultiLayerNetwork net(org.deeplearning4j.nn.conf.layers.Layer l, DataType type) {
+        MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+            .dataType(type).list().layer(l)
+            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 5, 6, 7, 4)).build());
+        n.init();
+        n.initGradientsView();
+        return n;
+    }
+
+    private static Convolution3D.Builder builder(int kernel, int dilation, Activation act) {
+        return new Convolution3D.Builder().kernelSize(kernel, kernel, kernel).dilation(dilation, dilation, dilation)
+            .convolutionMode(ConvolutionMode.Same).nIn(4).nOut(6).hasBias(true).activation(act)
+            .dataFormat(Convolution3D.DataFormat.NCDHW);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,RELU,FLOAT", "1,1,IDENTITY,FLOAT", "1,1,SOFTPLUS,FLOAT", "3,1,RELU,FLOAT", "3,2,RELU,FLOAT",
+        "3,2,IDENTITY,FLOAT", "3,1,SOFTPLUS,FLOAT", "3,2,RELU,DOUBLE", "1,1,RELU,DOUBLE", "3,1,IDENTITY,DOUBLE",
+        "3,4,SOFTPLUS,FLOAT", "3,3,SOFTPLUS,DOUBLE", "3,8,RELU,DOUBLE"})
+    void matchesConvolution3D(int kernel, int dilation, Activation act, DataType type) {
+        double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
+        MultiLayerNetwork ref = net(builder(kernel, dilation, act).build(), type);
+        MultiLayerNetwork ours = net(kernel == 1 ? new PointwiseConvolution3D(builder(kernel, dilation, act))
+            : new DilatedConvolution3D(builder(kernel, dilation, act)), type);
+        ours.setParams(ref.params().add(0)); // same parameters (a copy)
+        Nd4j.getRandom().setSeed(kernel * 10 + dilation);
+        INDArray x = Nd4j.randn(type, 2, 4, 5, 6, 7);
+        INDArray dLda = Nd4j.randn(type, 2, 6, 5, 6, 7);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        Layer a = ref.getLayer(0);
+        Layer b = ours.getLayer(0);
+        INDArray ya;
+        Pair<Gradient, INDArray> ga;
+        try (OneDnnGuard g = OneDnnGuard.helpersOff()) { // DL4J's own layer cannot run dilated on oneDNN
+            a.setInput(x, mgr);
+            ya = a.activate(true, mgr).dup();
+            ga = a.backpropGradient(dLda, mgr);
+        }
+        b.setInput(x, mgr);
+        INDArray yb = b.activate(true, mgr).dup();
+        Pair<Gradient, INDArray> gb = b.backpropGradient(dLda, mgr);
+        if (act == Activation.RELU) {
+            assertTrue(ya.lt(0.0).castTo(type).sumNumber().doubleValue() == 0
+                && ya.eq(0.0).castTo(type).sumNumber().doubleValue() > 0,
+                "ReLU output has zeros (the mask matters)");
+        }
+        assertTrue(ya.equalsWithEps(yb, eps), "forward");
+        assertTrue(ga.getSecond().equalsWithEps(gb.getSecond(), eps), "input gradient");
+        for (String k : new String[] {"W", "b"}) {
+            INDArray da = ga.getFirst().getGradientFor(k);
+            INDArray db = gb.getFirst().getGradientFor(k);
+            assertTrue(da.reshape(da.length()).equalsWithEps(db.reshape(db.length()), eps), k + " gradient");
+            assertTrue(db.norm2Number().doubleValue() > 0, k);
+        }
+        // a second backward pass without a new forward pass recomputes z and still agrees
+        Pair<Gradient, INDArray> again = b.backpropGradient(dLda, mgr);
+        assertTrue(ga.getSecond().equalsWithEps(again.getSecond(), eps), "input gradient, recomputed");
+    }
+
+    /** The dilated GEMM with one output depth per column chunk gives what it gives in one chunk. */
+    @Test
+    void chunkedColumnsGiveTheSameResults() {
+        Nd4j.getRandom().setSeed(5);
+        int[] k = {3, 3, 3};
+        int[] dil = {2, 2, 2};
+        int[] pad = {2, 2, 2};
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 3, 6, 5, 4);
+        INDArray w = Nd4j.randn(DataType.DOUBLE, 4, 3, 3, 3, 3);
+        INDArray b = Nd4j.randn(DataType.DOUBLE, 4);
+        INDArray delta = Nd4j.randn(DataType.DOUBLE, 2, 4, 6, 5, 4);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray[] whole = run(new DilatedGemm(k, dil, pad), x, w, b, delta, mgr);
+        INDArray[] chunked = run(new DilatedGemm(k, dil, pad, 1), x, w, b, delta, mgr);
+        for (int i = 0; i < whole.length; i++) {
+            assertTrue(whole[i].equalsWithEps(chunked[i], 1e-12), "output " + i);
+            assertTrue(whole[i].norm2Number().doubleValue() > 0, "output " + i);
+        }
+    }
+
+    private static INDArray[] run(DilatedGemm g, INDArray x, INDArray w, INDArray b, INDArray delta,
+                                  LayerWorkspaceMgr mgr) {
+        INDArray z = Nd4j.create(DataType.DOUBLE, 2, 4, 6, 5, 4);
+        g.forward(x, w, b, z, mgr);
+        INDArray dw = Nd4j.create(DataType.DOUBLE, w.shape());
+        INDArray db = Nd4j.create(DataType.DOUBLE, 4);
+        INDArray dx = Nd4j.create(DataType.DOUBLE, x.shape());
+        g.backward(x, w, delta, dw, db, dx, mgr);
+        return new INDArray[] {z, dw, db, dx};
+    }
+}
