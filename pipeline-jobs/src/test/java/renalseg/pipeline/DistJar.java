@@ -49,7 +49,9 @@ final class DistJar {
         List<Path> inputs = new ArrayList<>(List.of(root().resolve("pom.xml")));
         for (String m : List.of("preprocessing", "postprocessing", "model", "pipeline-jobs")) {
             inputs.add(root().resolve(m).resolve("pom.xml"));
+            // classes and resource sources: the build rewrites filtered resources in target/ every time
             inputs.add(root().resolve(m).resolve("target/classes"));
+            inputs.add(root().resolve(m).resolve("src/main/resources"));
         }
         inputs.add(root().resolve("conf"));
         for (Path in : inputs) {
@@ -57,7 +59,8 @@ final class DistJar {
                 return true;
             }
             try (Stream<Path> s = Files.walk(in)) {
-                if (s.filter(Files::isRegularFile).anyMatch(f -> {
+                if (s.filter(f -> Files.isRegularFile(f) && !(f.toString().contains("target/classes")
+                    && !f.toString().endsWith(".class"))).anyMatch(f -> {
                     try {
                         return Files.getLastModifiedTime(f).compareTo(t) > 0;
                     } catch (IOException e) {

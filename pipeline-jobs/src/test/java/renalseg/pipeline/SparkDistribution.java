@@ -49,8 +49,7 @@ final class SparkDistribution {
             "appender.console.type = Console", "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
             "appender.console.layout.type = PatternLayout",
             "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex",
-            "logger.master.name = org.apache.spark.deploy", "logger.master.level = info",
-            "logger.sched.name = org.apache.spark.scheduler", "logger.sched.level = info", ""));
+            "logger.master.name = org.apache.spark.deploy", "logger.master.level = info", ""));
         Files.writeString(home.resolve("RELEASE"), "Spark (jars of the renalseg Maven build)\n");
         Path bin = Files.createDirectories(home.resolve("bin"));
         script(bin.resolve("load-spark-env.sh"), """
@@ -62,7 +61,8 @@ final class SparkDistribution {
             """);
         script(bin.resolve("spark-class"), """
             #!/usr/bin/env bash
-            # as Spark's: the launcher library prints the java command (NUL-separated, then its exit code)
+            # as Spark 3.5's: the launcher library prints its messages, a NUL line, then the java command
+            # (NUL-separated) and its exit code
             export SPARK_HOME="$(cd "$(dirname "$0")/.." && pwd)"
             . "$SPARK_HOME/bin/load-spark-env.sh"
             RUNNER="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -70,10 +70,25 @@ final class SparkDistribution {
               "$RUNNER" -Xmx128m $SPARK_LAUNCHER_OPTS -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"
               printf "%d\\0" $?
             }
+            set +o posix
             CMD=()
-            while IFS= read -d '' -r ARG; do CMD+=("$ARG"); done < <(build_command "$@")
-            LAST=$(( ${#CMD[@]} - 1 ))
+            DELIM=$'\\n'
+            CMD_START_FLAG="false"
+            while IFS= read -d "$DELIM" -r _ARG; do
+              ARG=${_ARG//$'\\r'}
+              if [ "$CMD_START_FLAG" == "true" ]; then
+                CMD+=("$ARG")
+              elif [ "$ARG" == $'\\0' ]; then
+                DELIM=''
+                CMD_START_FLAG="true"
+              elif [ "$ARG" != "" ]; then
+                echo "$ARG"
+              fi
+            done < <(build_command "$@")
+            COUNT=${#CMD[@]}
+            LAST=$((COUNT - 1))
             LAUNCHER_EXIT_CODE=${CMD[$LAST]}
+            if ! [[ $LAUNCHER_EXIT_CODE =~ ^[0-9]+$ ]]; then echo "${CMD[@]}" | head -n-1 1>&2; exit 1; fi
             if [ "$LAUNCHER_EXIT_CODE" != 0 ]; then exit "$LAUNCHER_EXIT_CODE"; fi
             exec "${CMD[@]:0:$LAST}"
             """);

@@ -101,13 +101,14 @@ final class StandaloneCluster implements AutoCloseable {
         return p;
     }
 
-    /** The executor JVMs the workers run now (CoarseGrainedExecutorBackend), e.g. to kill one. */
-    List<ProcessHandle> executors() {
+    /** The executor JVMs the workers run now for application {@code appId}, e.g. to kill one. */
+    List<ProcessHandle> executors(String appId) {
         List<ProcessHandle> out = new ArrayList<>();
         for (Process w : workerProcesses) {
             w.descendants().filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("CoarseGrainedExecutorBackend"))
-                    .orElse(h.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false)))
+                .filter(h -> h.info().arguments().map(a -> String.join(" ", a))
+                    .or(() -> h.info().commandLine())
+                    .map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(appId)).orElse(false))
                 .forEach(out::add);
         }
         return out;

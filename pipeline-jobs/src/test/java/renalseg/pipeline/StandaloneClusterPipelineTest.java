@@ -46,7 +46,7 @@ class StandaloneClusterPipelineTest {
     private static final long DRIVER_TIMEOUT_S = 900;
 
     @TempDir
-    Path tmp;
+    static Path tmp;
 
     private StandaloneCluster cluster;
     private Path jar;
@@ -93,10 +93,8 @@ class StandaloneClusterPipelineTest {
         long t0 = System.nanoTime();
         StandaloneSubmission s = StandaloneSubmission.start(cluster, jar, config, tmp.resolve("submit-a"), runA);
         s.awaitLog("renalseg: train: fine network:", DRIVER_TIMEOUT_S);
-        Thread.sleep(2000);
-        List<ProcessHandle> executors = cluster.executors();
-        assertEquals(2, executors.size(), "two executor JVMs while training");
-        executors.get(0).destroyForcibly();
+        assertEquals(2, cluster.executors(s.appId()).size(), "two executor JVMs while training");
+        s.killExecutor(cluster);
         assertEquals(0, s.await(DRIVER_TIMEOUT_S), s.output());
         double clusterSeconds = (System.nanoTime() - t0) / 1e9;
         String out = s.output();
@@ -117,8 +115,8 @@ class StandaloneClusterPipelineTest {
         assertEquals(8, summary.ran().size());
         double maxDiff = assertSameTables(local, runA, 0.02);
         System.err.printf("StandaloneClusterPipelineTest: cluster run %.0f s, local run %.0f s, dist jar build %.0f s, "
-            + "max |Dice cluster - Dice local| %.4f%n", clusterSeconds, (System.nanoTime() - t1) / 1e9,
-            DistJar.buildSeconds, maxDiff);
+            + "max |Dice cluster - Dice local| %.4f, training and predictions identical: %s%n", clusterSeconds,
+            (System.nanoTime() - t1) / 1e9, DistJar.buildSeconds, maxDiff, identical(local, runA));
     }
 
     /**
@@ -169,6 +167,9 @@ class StandaloneClusterPipelineTest {
         assertEquals(before.get(before.size() - 1).iteration(), history.get(before.size() - 1).getLong(1));
         assertExactlyOnce(runB);
         assertSameTables(runA, runB, 0.02);
+        // sample n is a pure function of n and the checkpoint holds the updater's state: the resumed
+        // training is the uninterrupted one, bit for bit (losses and voted labels)
+        assertTrue(identical(runA, runB), "the resumed run trained differently from the uninterrupted one");
     }
 
     /** An executor JVM killed (-9) while the test cases are segmented: each case once in every table. */
@@ -178,13 +179,12 @@ class StandaloneClusterPipelineTest {
         StandaloneSubmission s = StandaloneSubmission.start(cluster, jar, config, tmp.resolve("submit-c"), runB,
             "--redo", "infer,postprocess,evaluate");
         s.awaitLog("renalseg: stage infer ...", DRIVER_TIMEOUT_S);
-        List<ProcessHandle> executors = cluster.executors();
-        assertFalse(executors.isEmpty());
-        executors.get(executors.size() - 1).destroyForcibly();
+        s.killExecutor(cluster);
         assertEquals(0, s.await(DRIVER_TIMEOUT_S), s.output());
         assertTrue(SparkEventLog.read(s.eventLogDir).removedExecutors.size() >= 1, "the killed executor was noticed");
         assertExactlyOnce(runB);
         assertSameTables(runA, runB, 0.02);
+        assertTrue(identical(runA, runB), "the predictions made again differ");
     }
 
     /**
@@ -208,7 +208,8 @@ class StandaloneClusterPipelineTest {
         assertExactlyOnce(runB);
         List<String> files;
         try (Stream<Path> list = Files.list(Path.of(runB, "segmentations"))) {
-            files = list.map(p -> p.getFileName().toString()).sorted().toList();
+            // Hadoop's local file system keeps a .<name>.crc checksum beside each file it writes
+            files = list.map(p -> p.getFileName().toString()).filter(n -> !n.matches("\\..*\\.crc")).sorted().toList();
         }
         List<Row> rows = folder.read(spark, "segmentations").orderBy("case_id").collectAsList();
         List<String> expected = rows.stream().map(r -> r.getString(0) + ".nii.gz").sorted().toList();
@@ -247,7 +248,7 @@ class StandaloneClusterPipelineTest {
             .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         assertEquals(3 * segmented.size(), metricKeys.size(), "three regions per evaluated case: " + metricKeys);
         assertEquals(metricKeys.size(), new HashSet<>(metricKeys).size());
-        assertEquals(8, f.read(spark, "stages").count(), "one row per stage");
+        assertEquals(8, table(f, "stages").count(), "one row per stage");
     }
 
     /** Same cases ok and failed, same ROIs, Dice per case and region within tol; returns the largest difference. */
@@ -277,6 +278,14 @@ class StandaloneClusterPipelineTest {
         return max;
     }
 
+    /** Whether two runs have the same training losses per round and the same voted labels per ROI. */
+    private boolean identical(String a, String b) {
+        RunFolder fa = new RunFolder(a, spark.sparkContext().hadoopConfiguration());
+        RunFolder fb = new RunFolder(b, spark.sparkContext().hadoopConfiguration());
+        return rowsOf(fa, "history", "round", "loss").equals(rowsOf(fb, "history", "round", "loss"))
+            && rowsOf(fa, "predictions", "roi_id", "sha2(labels, 256)").equals(rowsOf(fb, "predictions", "roi_id", "sha2(labels, 256)"));
+    }
+
     private Map<String, Double> dice(RunFolder f) {
         Map<String, Double> out = new TreeMap<>();
         for (Row r : f.read(spark, "metrics").select("case_id", "region", "dice").collectAsList()) {
@@ -285,9 +294,18 @@ class StandaloneClusterPipelineTest {
         return out;
     }
 
+    /** A table; failures and stages are written per stage (partitioned by it). */
+    private org.apache.spark.sql.Dataset<Row> table(RunFolder f, String name) {
+        return switch (name) {
+            case "failures" -> f.readParts(spark, name, Tables.FAILURE_PART);
+            case "stages" -> f.readParts(spark, name, Tables.STAGE_PART);
+            default -> f.read(spark, name);
+        };
+    }
+
     private List<String> rowsOf(RunFolder f, String table, String... columns) {
         List<String> out = new ArrayList<>();
-        for (Row r : f.read(spark, table).selectExpr(columns).collectAsList()) {
+        for (Row r : table(f, table).selectExpr(columns).collectAsList()) {
             out.add(r.toString());
         }
         out.sort(null);
@@ -295,6 +313,6 @@ class StandaloneClusterPipelineTest {
     }
 
     private List<String> strings(RunFolder f, String table, String column) {
-        return f.read(spark, table).select(column).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        return table(f, table).select(column).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     }
 }

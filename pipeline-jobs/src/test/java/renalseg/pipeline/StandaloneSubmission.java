@@ -49,13 +49,21 @@ final class StandaloneSubmission {
 
     /** The wrapper's environment for this cluster (what docs/cluster.md shows, sized for the tests). */
     static Map<String, String> environment(StandaloneCluster cluster, Path jar, Path config) {
-        return Map.of("SPARK_HOME", cluster.spark.home.toString(), "SPARK_MASTER", cluster.masterUrl,
-            "RENALSEG_JAR", jar.toString(), "RENALSEG_CONFIG", config.toString(),
-            "EXECUTORS", "2", "EXECUTOR_CORES", "1", "EXECUTOR_MEMORY", "1g", "EXECUTOR_OVERHEAD", "512m",
-            "DRIVER_MEMORY", "1536m",
-            // the natives the other tests unpacked already (the wrappers' default is /tmp/javacpp-cache)
-            "RENALSEG_NATIVE_CACHE", System.getProperty("org.bytedeco.javacpp.cachedir",
-                System.getProperty("user.home") + "/.javacpp/cache"));
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("SPARK_HOME", cluster.spark.home.toString());
+        env.put("SPARK_MASTER", cluster.masterUrl);
+        env.put("RENALSEG_JAR", jar.toString());
+        env.put("RENALSEG_CONFIG", config.toString());
+        env.put("EXECUTORS", "2");
+        env.put("EXECUTOR_CORES", "1");
+        env.put("EXECUTOR_MEMORY", "1g");
+        env.put("EXECUTOR_OVERHEAD", "512m");
+        env.put("DRIVER_MEMORY", "1536m");
+        env.put("SPARK_LOCAL_IP", Loopback.HOST);
+        // the natives the other tests unpacked already (the wrappers' default is /tmp/javacpp-cache)
+        env.put("RENALSEG_NATIVE_CACHE", System.getProperty("org.bytedeco.javacpp.cachedir",
+            System.getProperty("user.home") + "/.javacpp/cache"));
+        return env;
     }
 
     /** Waits until the driver's output holds {@code text}; fails if the driver ends first. */
@@ -72,6 +80,46 @@ final class StandaloneSubmission {
             Thread.sleep(200);
         }
         throw new AssertionError("no '" + text + "' from the driver in " + timeoutSeconds + " s:\n" + Loopback.tail(log));
+    }
+
+    /** The application's id (its event log's name), once the driver has registered it. */
+    String appId() throws IOException, InterruptedException {
+        long end = System.currentTimeMillis() + 600_000;
+        while (System.currentTimeMillis() < end) {
+            try (java.util.stream.Stream<Path> s = Files.list(eventLogDir)) {
+                java.util.Optional<String> id = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("app-")).map(n -> n.replace(".inprogress", "")).findFirst();
+                if (id.isPresent()) {
+                    return id.get();
+                }
+            }
+            if (!driver.isAlive()) {
+                throw new AssertionError("the driver ended before registering:\n" + Loopback.tail(log));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no application id after 10 min:\n" + Loopback.tail(log));
+    }
+
+    /**
+     * kill -9 of one of this application's executor JVMs, once it has one; returns the killed process's
+     * id. Waits for executors that a worker is still starting.
+     */
+    long killExecutor(StandaloneCluster cluster) throws IOException, InterruptedException {
+        String app = appId();
+        long end = System.currentTimeMillis() + 600_000;
+        while (System.currentTimeMillis() < end) {
+            List<ProcessHandle> executors = cluster.executors(app);
+            if (!executors.isEmpty()) {
+                ProcessHandle victim = executors.get(0);
+                victim.destroyForcibly();
+                victim.onExit().join();
+                System.err.println("StandaloneSubmission: killed executor JVM " + victim.pid() + " of " + app);
+                return victim.pid();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no executor of " + app + " to kill");
     }
 
     /** Waits for the driver to end; returns its exit code. */
