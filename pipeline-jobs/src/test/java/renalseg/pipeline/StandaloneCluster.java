@@ -9,68 +9,109 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Spark standalone cluster on 127.0.0.1: one master and workers, each in its own JVM started from the
- * Maven classpath. The workers' executors are separate JVMs again; they get the third-party jars (what a
- * cluster's Spark installation plus the shaded jar would give) through SPARK_DIST_CLASSPATH, and renalseg's
- * own classes only through the application jar the driver ships (spark.jars).
+ * A Spark standalone cluster on 127.0.0.1: one master and workers, each its own JVM, started the way
+ * sbin/start-master.sh and sbin/start-worker.sh start them ({@code bin/spark-class
+ * org.apache.spark.deploy.master.Master} / {@code ...worker.Worker}) from a {@link SparkDistribution}. The
+ * workers' executors are separate JVMs again, with the distribution's jars only: renalseg comes through the
+ * application jar the driver ships. Reusable: {@link Options} sets workers, cores, memory and the daemons'
+ * environment (e.g. {@code SPARK_WORKER_OPTS} with {@code -Dspark.worker.resource.gpu.*} for GPUs).
  */
 final class StandaloneCluster implements AutoCloseable {
 
+    /** Workers, cores and memory per worker, extra environment of the master and workers. */
+    record Options(int workers, int coresPerWorker, String memoryPerWorker, Map<String, String> env) {
+
+        static Options of(int workers, int coresPerWorker, String memoryPerWorker) {
+            return new Options(workers, coresPerWorker, memoryPerWorker, Map.of());
+        }
+
+        Options withEnv(Map<String, String> more) {
+            Map<String, String> e = new HashMap<>(env);
+            e.putAll(more);
+            return new Options(workers, coresPerWorker, memoryPerWorker, e);
+        }
+    }
+
     final String masterUrl;
+    final SparkDistribution spark;
+    final Path workDir;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> workerProcesses = new ArrayList<>();
     private final int masterUi;
 
     StandaloneCluster(Path workDir, int workers, int coresPerWorker, String memoryPerWorker)
         throws IOException, InterruptedException {
-        List<String> cp = Loopback.testClasspath();
-        // third-party jars only: renalseg's classes must come from the application jar
-        List<String> jars = cp.stream().filter(p -> p.endsWith(".jar")).toList();
-        String classpath = String.join(java.io.File.pathSeparator, jars);
-        Path sparkHome = Files.createDirectories(workDir.resolve("spark-home"));
+        this(workDir, Options.of(workers, coresPerWorker, memoryPerWorker));
+    }
+
+    StandaloneCluster(Path workDir, Options options) throws IOException, InterruptedException {
+        this(workDir, SparkDistribution.create(workDir.resolve("spark-home")), options);
+    }
+
+    StandaloneCluster(Path workDir, SparkDistribution spark, Options options) throws IOException, InterruptedException {
+        this.workDir = workDir;
+        this.spark = spark;
         int port = Loopback.freePort();
         masterUi = Loopback.freePort();
         masterUrl = "spark://" + Loopback.HOST + ":" + port;
-        Path masterLog = workDir.resolve("master.log");
-        Process master = start(classpath, sparkHome, masterLog, "org.apache.spark.deploy.master.Master",
-            "--host", Loopback.HOST, "--port", String.valueOf(port), "--webui-port", String.valueOf(masterUi));
-        Loopback.awaitPort(port, master, 90_000, masterLog);
-        for (int i = 0; i < workers; i++) {
-            Path wdir = Files.createDirectories(workDir.resolve("worker-" + i));
-            int wport = Loopback.freePort();
-            Process w = start(classpath, sparkHome, workDir.resolve("worker-" + i + ".log"),
-                "org.apache.spark.deploy.worker.Worker", "--host", Loopback.HOST, "--port", String.valueOf(wport),
-                "--webui-port", String.valueOf(Loopback.freePort()), "--cores", String.valueOf(coresPerWorker),
-                "--memory", memoryPerWorker, "--work-dir", wdir.toString(), masterUrl);
-            Loopback.awaitPort(wport, w, 90_000, workDir.resolve("worker-" + i + ".log"));
+        try {
+            Path masterLog = workDir.resolve("master.log");
+            Process master = start(options, masterLog, "org.apache.spark.deploy.master.Master",
+                "--host", Loopback.HOST, "--port", String.valueOf(port), "--webui-port", String.valueOf(masterUi));
+            Loopback.awaitPort(port, master, 120_000, masterLog);
+            for (int i = 0; i < options.workers(); i++) {
+                Path wdir = Files.createDirectories(workDir.resolve("worker-" + i));
+                int wport = Loopback.freePort();
+                Path log = workDir.resolve("worker-" + i + ".log");
+                Process w = start(options, log, "org.apache.spark.deploy.worker.Worker", "--host", Loopback.HOST,
+                    "--port", String.valueOf(wport), "--webui-port", String.valueOf(Loopback.freePort()),
+                    "--cores", String.valueOf(options.coresPerWorker()), "--memory", options.memoryPerWorker(),
+                    "--work-dir", wdir.toString(), masterUrl);
+                workerProcesses.add(w);
+                Loopback.awaitPort(wport, w, 120_000, log);
+            }
+            awaitWorkers(options.workers(), 120_000);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
         }
-        awaitWorkers(workers, 90_000);
     }
 
-    private Process start(String classpath, Path sparkHome, Path log, String main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Loopback.java());
-        cmd.add("-Xmx384m");
-        cmd.addAll(List.of(System.getProperty("renalseg.java17.opens", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(main);
+    private Process start(Options options, Path log, String main, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(spark.home.resolve("bin/spark-class").toString(), main));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
-        env.put("SPARK_HOME", sparkHome.toString());
-        // the launcher library (which builds executor commands) looks for a Spark build unless testing
-        env.put("SPARK_TESTING", "1");
-        env.put("SPARK_SCALA_VERSION", "2.12");
-        env.put("SPARK_DIST_CLASSPATH", classpath);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("SPARK_HOME", spark.home.toString());
         env.put("SPARK_LOCAL_IP", Loopback.HOST);
-        env.put("SPARK_EXECUTOR_DIRS", sparkHome.resolve("local").toString());
+        env.put("SPARK_DAEMON_MEMORY", "384m");
+        env.put("SPARK_DAEMON_JAVA_OPTS", System.getProperty("renalseg.java17.opens", ""));
+        env.put("SPARK_EXECUTOR_DIRS", spark.home.resolve("local").toString());
+        // ND4J's OpenMP threads: passive waits on a shared host (as the launcher and the tests do)
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        env.putAll(options.env());
         Process p = pb.start();
         processes.add(p);
         return p;
+    }
+
+    /** The executor JVMs the workers run now for application {@code appId}, e.g. to kill one. */
+    List<ProcessHandle> executors(String appId) {
+        List<ProcessHandle> out = new ArrayList<>();
+        for (Process w : workerProcesses) {
+            w.descendants().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().arguments().map(a -> String.join(" ", a))
+                    .or(() -> h.info().commandLine())
+                    .map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(appId)).orElse(false))
+                .forEach(out::add);
+        }
+        return out;
     }
 
     /** Polls the master's JSON status until the workers are ALIVE. */
@@ -97,7 +138,11 @@ final class StandaloneCluster implements AutoCloseable {
     @Override
     public void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {
-            Loopback.stop(processes.get(i));
+            Process p = processes.get(i);
+            List<ProcessHandle> children = p.descendants().toList();
+            Loopback.stop(p);
+            // executors a worker leaves behind when stopped hard
+            children.forEach(ProcessHandle::destroyForcibly);
         }
     }
 }
