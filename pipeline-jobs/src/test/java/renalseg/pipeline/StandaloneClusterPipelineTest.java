@@ -310,8 +310,8 @@ class StandaloneClusterPipelineTest {
     /** A table; failures and stages are written per stage (partitioned by it). */
     private org.apache.spark.sql.Dataset<Row> table(RunFolder f, String name) {
         return switch (name) {
-            case "failures" -> f.readParts(spark, name, Tables.FAILURE_PART);
-            case "stages" -> f.readParts(spark, name, Tables.STAGE_PART);
+            case "failures" -> f.readParts(spark, renalseg.tables.FailureRow.TABLE);
+            case "stages" -> f.readParts(spark, renalseg.tables.StageRow.TABLE);
             default -> f.read(spark, name);
         };
     }
