@@ -26,6 +26,12 @@ final class StandaloneCluster implements AutoCloseable {
 
     StandaloneCluster(Path workDir, int workers, int coresPerWorker, String memoryPerWorker)
         throws IOException, InterruptedException {
+        this(workDir, workers, coresPerWorker, memoryPerWorker, List.of());
+    }
+
+    /** {@code workerOptions}: extra JVM options of the workers, e.g. -Dspark.worker.resource.gpu.amount=2. */
+    StandaloneCluster(Path workDir, int workers, int coresPerWorker, String memoryPerWorker, List<String> workerOptions)
+        throws IOException, InterruptedException {
         List<String> cp = Loopback.testClasspath();
         // third-party jars only: renalseg's classes must come from the application jar
         List<String> jars = cp.stream().filter(p -> p.endsWith(".jar")).toList();
@@ -35,13 +41,13 @@ final class StandaloneCluster implements AutoCloseable {
         masterUi = Loopback.freePort();
         masterUrl = "spark://" + Loopback.HOST + ":" + port;
         Path masterLog = workDir.resolve("master.log");
-        Process master = start(classpath, sparkHome, masterLog, "org.apache.spark.deploy.master.Master",
+        Process master = start(classpath, sparkHome, masterLog, List.of(), "org.apache.spark.deploy.master.Master",
             "--host", Loopback.HOST, "--port", String.valueOf(port), "--webui-port", String.valueOf(masterUi));
         Loopback.awaitPort(port, master, 90_000, masterLog);
         for (int i = 0; i < workers; i++) {
             Path wdir = Files.createDirectories(workDir.resolve("worker-" + i));
             int wport = Loopback.freePort();
-            Process w = start(classpath, sparkHome, workDir.resolve("worker-" + i + ".log"),
+            Process w = start(classpath, sparkHome, workDir.resolve("worker-" + i + ".log"), workerOptions,
                 "org.apache.spark.deploy.worker.Worker", "--host", Loopback.HOST, "--port", String.valueOf(wport),
                 "--webui-port", String.valueOf(Loopback.freePort()), "--cores", String.valueOf(coresPerWorker),
                 "--memory", memoryPerWorker, "--work-dir", wdir.toString(), masterUrl);
@@ -50,11 +56,13 @@ final class StandaloneCluster implements AutoCloseable {
         awaitWorkers(workers, 90_000);
     }
 
-    private Process start(String classpath, Path sparkHome, Path log, String main, String... args) throws IOException {
+    private Process start(String classpath, Path sparkHome, Path log, List<String> jvmOptions, String main, String... args)
+        throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Loopback.java());
         cmd.add("-Xmx384m");
         cmd.addAll(List.of(System.getProperty("renalseg.java17.opens", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(main);

@@ -27,6 +27,7 @@ import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResourceProfiles;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.volume.LabelVolume;
@@ -82,7 +83,7 @@ public final class EvaluateStage implements Stage {
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("evaluate cases");
         JavaRDD<Row> in = ctx.jsc().parallelize(todo, ctx.partitions(todo.size()));
-        JavaRDD<Outcome> out = CaseJob.map(in, r -> r.getString(0), r -> evaluate(r, conf, hadoop), done);
+        JavaRDD<Outcome> out = CaseJob.map(ResourceProfiles.cpuOnly(in), r -> r.getString(0), r -> evaluate(r, conf, hadoop), done);
         try (StageProgress p = ctx.progress(done, "evaluate", todo.size())) {
             out.count();
         }

@@ -1,6 +1,5 @@
 package renalseg.pipeline.stages;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,6 +22,7 @@ import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
+import renalseg.pipeline.TaskSlot;
 import renalseg.postprocessing.crf.CrfSettings;
 import renalseg.postprocessing.voting.OverlapVoter;
 import renalseg.roi.KidneyRoi;
@@ -35,7 +35,8 @@ import renalseg.transforms.PreprocessSettings;
  * Stage 6: sliding-window inference over the ROIs to segment (the localize stage's {@code inference_rois}), distributed over ROIs. The trained network's
  * configuration JSON and parameters are broadcast once; each executor JVM builds the network once per
  * task slot ({@link ModelPool}) and keeps it for every later partition. {@code predictions} holds each
- * ROI's voted labels, and its class probabilities only when the CRF needs them.
+ * ROI's voted labels, its class probabilities only when the CRF needs them, and where it ran: the executor's
+ * JVM and Spark id and the GPU address Spark gave the task (null without GPUs).
  */
 public final class InferStage implements Stage {
 
@@ -44,7 +45,9 @@ public final class InferStage implements Stage {
         .add("case_id", DataTypes.StringType, false)
         .add("labels", DataTypes.BinaryType, false)
         .add("probabilities", DataTypes.BinaryType, true)
-        .add("executor", DataTypes.StringType, false);
+        .add("executor", DataTypes.StringType, false)
+        .add("executor_id", DataTypes.StringType, false)
+        .add("gpu", DataTypes.StringType, true);
 
     @Override
     public String name() {
@@ -73,12 +76,15 @@ public final class InferStage implements Stage {
             if (!it.hasNext()) {
                 return res.iterator();
             }
-            ComputationGraph net = ModelPool.borrow(modelId, confJson.value(), params::value);
+            // this task's GPU (Spark's address) and CPUs, before the network's arrays are made
+            TaskSlot.Binding slot = TaskSlot.bind();
+            // a network's arrays live on the device it was built on: one pool per GPU
+            String poolId = slot.gpu() == null ? modelId : modelId + "@gpu" + slot.gpu();
+            ComputationGraph net = ModelPool.borrow(poolId, confJson.value(), params::value);
             try {
                 InferSettings is = InferSettings.from(conf.get());
                 float pad = PreprocessSettings.from(conf.get()).window().scale(RoiSettings.from(conf.get()).padHu());
                 SlidingWindowInferer inferer = new SlidingWindowInferer(net, window, classes, is);
-                String executor = ManagementFactory.getRuntimeMXBean().getName();
                 while (it.hasNext()) {
                     Row r = it.next();
                     String caseId = r.getString(1);
@@ -92,14 +98,14 @@ public final class InferStage implements Stage {
                         OverlapVoter voter = inferer.vote(f, roi.depth(), roi.height(), roi.width(), (float) (pad - mean));
                         byte[] probs = keepProbabilities ? RoiCodec.encodeFloats(voter.probabilities()) : null;
                         res.add(Outcome.ok(List.of(RowFactory.create(r.getString(0), caseId,
-                            RoiCodec.encodeBytes(voter.labels()), probs, executor))));
+                            RoiCodec.encodeBytes(voter.labels()), probs, slot.jvm(), slot.executorId(), slot.gpu()))));
                     } catch (Exception | OutOfMemoryError e) {
                         res.add(Outcome.failed(caseId, e));
                     }
                     done.add(1);
                 }
             } finally {
-                ModelPool.giveBack(modelId, net);
+                ModelPool.giveBack(poolId, net);
             }
             return res.iterator();
         }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());

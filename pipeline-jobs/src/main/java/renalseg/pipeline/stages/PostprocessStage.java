@@ -23,8 +23,10 @@ import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResourceProfiles;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
+import renalseg.pipeline.TaskSlot;
 import renalseg.postprocessing.components.Connectivity;
 import renalseg.postprocessing.components.LargestComponents;
 import renalseg.postprocessing.crf.CrfRefiner;
@@ -71,7 +73,7 @@ public final class PostprocessStage implements Stage {
         JavaPairRDD<String, Iterable<Row>> byCase = joined.javaRDD()
             .mapToPair(r -> new Tuple2<>(r.getString(0), r)).groupByKey(ctx.partitions(n));
         LongAccumulator done = ctx.counter("postprocess cases");
-        JavaRDD<Outcome> out = CaseJob.map(byCase.map(t -> t), t -> t._1(),
+        JavaRDD<Outcome> out = CaseJob.map(ResourceProfiles.cpuOnly(byCase.map(t -> t)), t -> t._1(),
             t -> List.of(postprocess(t._1(), t._2(), conf, hadoop, segDir)), done);
         try (StageProgress p = ctx.progress(done, "postprocess", n)) {
             out.count();
@@ -110,7 +112,8 @@ public final class PostprocessStage implements Stage {
                 int classes = probs.length / hu.length;
                 List<Double> sp = r.getList(6);
                 double[] spacing = {sp.get(0), sp.get(1), sp.get(2)};
-                labels = CrfRefiner.refine(probs, hu, classes, nx, ny, nz, spacing, crf);
+                // the CRF uses the task's share of the cores (1 under the CPU-only profile of GPU clusters)
+                labels = CrfRefiner.refine(probs, hu, classes, nx, ny, nz, spacing, crf, TaskSlot.threads());
             }
             labels = LargestComponents.keep(labels, nx, ny, nz, 1, conn);
             boxes.add(roi.box());
