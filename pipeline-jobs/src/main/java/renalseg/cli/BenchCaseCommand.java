@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,12 +30,18 @@ import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.RunFolder;
 import renalseg.pipeline.SparkSettings;
 import renalseg.pipeline.Sparks;
+import renalseg.pipeline.stages.PostprocessStage;
+import renalseg.postprocessing.crf.CrfRefiner;
+import renalseg.postprocessing.crf.CrfSettings;
+import renalseg.roi.KidneyRoi;
+import renalseg.roi.RoiCodec;
 import renalseg.synth.Phantom;
 import renalseg.synth.PhantomSize;
 import renalseg.synth.SyntheticCohort;
 import renalseg.training.Checkpoint;
 import renalseg.training.TrainSettings;
 import renalseg.training.TrainingPosition;
+import renalseg.transforms.PreprocessSettings;
 
 /**
  * {@code bench case}: one clinical-size case (a 512 x 512 x 100-300 phantom, or any cohort folder) through
@@ -125,6 +132,7 @@ public final class BenchCaseCommand implements Callable<Integer> {
                 sum += secs;
                 peakRss = Math.max(peakRss, rss);
             }
+            System.out.println(json.writeValueAsString(crfThreads(spark, run, cfg)));
             total.put("stage", "all");
             total.put("seconds", BenchCommand.round(sum));
             total.put("peak_rss_mb", peakRss / 1024);
@@ -134,6 +142,52 @@ public final class BenchCaseCommand implements Callable<Integer> {
             spark.stop();
         }
         return 0;
+    }
+
+    /**
+     * The CRF on the case's largest ROI (its probabilities from infer) on 1 thread and on every core: seconds
+     * of each and whether the labels are identical (they must be).
+     */
+    private static Map<String, Object> crfThreads(SparkSession spark, RunFolder run, Config cfg) {
+        List<Row> rows = run.read(spark, "predictions").join(run.read(spark, "inference_rois")
+            .select("roi_id", "roi", "spacing"), "roi_id").select("probabilities", "roi", "spacing").collectAsList();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("stage", "crf-threads");
+        Row big = null;
+        int bigN = -1;
+        for (Row r : rows) {
+            int len = ((byte[]) r.get(1)).length;
+            if (!r.isNullAt(0) && len > bigN) {
+                big = r;
+                bigN = len;
+            }
+        }
+        if (big == null) {
+            row.put("skipped", "no probabilities (postprocess.crf.enabled = false)");
+            return row;
+        }
+        KidneyRoi roi = RoiCodec.decode((byte[]) big.get(1));
+        float[] probs = RoiCodec.decodeFloats((byte[]) big.get(0));
+        float[] hu = PostprocessStage.hounsfield(roi, PreprocessSettings.from(cfg));
+        List<Double> sp = big.getList(2);
+        double[] spacing = {sp.get(0), sp.get(1), sp.get(2)};
+        CrfSettings crf = CrfSettings.from(cfg);
+        int classes = probs.length / hu.length;
+        int cores = Runtime.getRuntime().availableProcessors();
+        row.put("roi_shape", new int[] {roi.width(), roi.height(), roi.depth()});
+        long t0 = System.nanoTime();
+        byte[] one = CrfRefiner.refine(probs, hu, classes, roi.width(), roi.height(), roi.depth(), spacing, crf, 1);
+        double s1 = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        byte[] all = CrfRefiner.refine(probs, hu, classes, roi.width(), roi.height(), roi.depth(), spacing, crf, cores);
+        double sn = (System.nanoTime() - t0) / 1e9;
+        row.put("threads", cores);
+        row.put("seconds_1_thread", BenchCommand.round(s1));
+        row.put("seconds_all_threads", BenchCommand.round(sn));
+        row.put("speedup", BenchCommand.round(s1 / sn));
+        row.put("identical_labels", java.util.Arrays.equals(one, all));
+        row.put("loadavg_1m", BenchCommand.loadAverage());
+        return row;
     }
 
     /** Seconds to read the image's and label map's headers, as ingest does (the first case of the cohort). */

@@ -105,10 +105,7 @@ public final class PostprocessStage implements Stage {
                         + "(rerun infer with postprocess.crf.enabled = true)");
                 }
                 float[] probs = RoiCodec.decodeFloats((byte[]) r.get(3));
-                float[] hu = new float[roi.voxels().length];
-                for (int i = 0; i < hu.length; i++) {
-                    hu[i] = (float) (ps.huMin() + roi.voxels()[i] * (ps.huMax() - ps.huMin()));
-                }
+                float[] hu = hounsfield(roi, ps);
                 int classes = probs.length / hu.length;
                 List<Double> sp = r.getList(6);
                 double[] spacing = {sp.get(0), sp.get(1), sp.get(2)};
@@ -136,5 +133,14 @@ public final class PostprocessStage implements Stage {
             tumor += b == 2 ? 1 : 0;
         }
         return RowFactory.create(caseId, out.toString(), boxes.size(), kidney, tumor);
+    }
+
+    /** An ROI's windowed voxels back in HU (what the CRF's appearance kernel compares). */
+    public static float[] hounsfield(KidneyRoi roi, PreprocessSettings ps) {
+        float[] hu = new float[roi.voxels().length];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = (float) (ps.huMin() + roi.voxels()[i] * (ps.huMax() - ps.huMin()));
+        }
+        return hu;
     }
 }
