@@ -80,10 +80,13 @@ public final class BenchCaseCommand implements Callable<Integer> {
             Path dir = out.resolve("cohort");
             long t0 = System.nanoTime();
             List<Phantom> ph = SyntheticCohort.write(dir, 1, seed, PhantomSize.CLINICAL);
-            var g = ph.get(0).labels().geometry();
+            // the file's own header (KiTS19 layout: slices first)
+            var h = renalseg.io.NiftiReader.readHeader(dir.resolve(ph.get(0).caseId()).resolve(SyntheticCohort.IMAGE));
             head.put("case", "synthetic clinical phantom, seed " + seed);
-            head.put("shape", new int[] {g.nx(), g.ny(), g.nz()});
-            head.put("spacing_mm", g.spacing());
+            head.put("shape", h.shape());
+            head.put("spacing_mm", h.spacing());
+            head.put("image_file_mb", BenchCommand.round(Files.size(dir.resolve(ph.get(0).caseId())
+                .resolve(SyntheticCohort.IMAGE)) / 1048576.0));
             head.put("synth_s", BenchCommand.round((System.nanoTime() - t0) / 1e9));
             cohortUri = dir.toUri().toString();
         }
