@@ -7,10 +7,12 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * How many threads libnd4j's native operations use, and which device the calling thread works on. Left
  * alone, every libnd4j call may use all of the node's cores, so N Spark tasks in one JVM would run N x cores
  * threads. nd4j-native reads OMP_NUM_THREADS only when it loads, so a per-task limit must go through its
- * runtime calls: libnd4j's own thread pool ({@code Environment.setMaxThreads / setMaxMasterThreads}, process-
- * wide), OpenMP's per-thread default ({@code omp_set_num_threads}, which libnd4j and oneDNN parallel regions
- * opened from the calling thread follow) and OpenBLAS's pool (process-wide). Tasks of one stage share one
- * count, so the process-wide settings do not fight.
+ * runtime calls: how many of libnd4j's pool threads one operation uses ({@code setMaxMasterThreads}, the
+ * default of its parallel_for; process-wide, capped at the pool's size. {@code setMaxThreads} is a no-op in
+ * 1.0.0-M2.1: the pool's size is fixed when the library loads), OpenMP's per-thread default
+ * ({@code omp_set_num_threads}, which libnd4j's and oneDNN's parallel regions opened from the calling thread
+ * follow) and OpenBLAS's pool (process-wide). Tasks of one stage share one count, so the process-wide
+ * settings do not fight.
  */
 public final class NativeThreads {
 
@@ -23,22 +25,24 @@ public final class NativeThreads {
             throw new IllegalArgumentException("native threads must be >= 1, got " + n);
         }
         var env = Nd4j.getEnvironment();
-        if (env.maxThreads() != n) {
-            env.setMaxThreads(n);
-        }
         if (env.maxMasterThreads() != n) {
             env.setMaxMasterThreads(n);
         }
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
         try {
             Nd4j.factory().blas().setMaxThreads(n);
-        } catch (UnsupportedOperationException | NullPointerException noBlasPool) {
+        } catch (RuntimeException noBlasPool) {
             // backends without a BLAS thread pool (CUDA) have nothing to cap
         }
     }
 
-    /** The current cap of libnd4j's thread pool. */
+    /** Threads one libnd4j operation uses now (at most the pool's size). */
     public static int current() {
+        return Nd4j.getEnvironment().maxMasterThreads();
+    }
+
+    /** libnd4j's pool size, fixed at load (OMP_NUM_THREADS or the cores): the most {@link #use} can give. */
+    public static int pool() {
         return Nd4j.getEnvironment().maxThreads();
     }
 

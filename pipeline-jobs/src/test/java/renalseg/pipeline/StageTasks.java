@@ -51,13 +51,17 @@ final class StageTasks extends SparkListener {
         return tasks.stream().filter(t -> t.pipelineStage().equals(pipelineStage)).toList();
     }
 
-    /** The most tasks of {@code ts} that ran at once on one executor. */
+    /**
+     * The most tasks of {@code ts} that ran at once on one executor. A task launched in the same few
+     * milliseconds as another one's end took its slot (the driver stamps both), so that is not overlap.
+     */
     static int maxConcurrent(List<Task> ts) {
+        long slackMs = 50;
         int best = 0;
         for (Task a : ts) {
             int n = 0;
             for (Task b : ts) {
-                if (b.executor().equals(a.executor()) && b.start() <= a.start() && a.start() < b.end()) {
+                if (b.executor().equals(a.executor()) && b.start() <= a.start() && a.start() + slackMs < b.end()) {
                     n++;
                 }
             }

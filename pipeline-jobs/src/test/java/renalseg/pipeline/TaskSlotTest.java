@@ -26,7 +26,7 @@ class TaskSlotTest {
         assertEquals(64, TaskSlot.threadsFor("local", 1, 64));
     }
 
-    /** In local[k], every task's libnd4j pool is capped at cores / k, whatever it was before. */
+    /** In local[k], every task's libnd4j operations are capped at cores / k threads, whatever it was before. */
     @Test
     void tasksInLocalModeCapNativeThreads() {
         NativeThreads.use(7);
@@ -38,14 +38,15 @@ class TaskSlotTest {
                     TaskSlot.Binding b = TaskSlot.bind();
                     return b.threads() + "/" + NativeThreads.current() + "/" + b.gpu() + "/" + b.executorId();
                 }).collect();
-            String expect = Math.max(1, cores / 2) + "/" + Math.max(1, cores / 2) + "/null/driver";
+            int share = Math.max(1, cores / 2);
+            String expect = share + "/" + Math.min(share, NativeThreads.pool()) + "/null/driver";
             assertEquals(List.of(expect, expect), seen);
         } finally {
             spark.stop();
         }
         // outside a task: every core, no GPU
         TaskSlot.Binding driver = TaskSlot.bind();
-        assertEquals(Runtime.getRuntime().availableProcessors(), NativeThreads.current());
+        assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), NativeThreads.pool()), NativeThreads.current());
         assertNull(driver.gpu());
     }
 }
