@@ -5,7 +5,8 @@
 #                        mvn -Pdist -pl pipeline-jobs -am package -DskipTests, add -Pcuda for GPU executors)
 #   RENALSEG_CONFIG      renalseg configuration file (HOCON), shipped with --files
 #   EXECUTORS, EXECUTOR_CORES, EXECUTOR_MEMORY, EXECUTOR_OVERHEAD, DRIVER_MEMORY   sizing
-#   GPUS_PER_EXECUTOR    GPUs per executor (0 = CPU); with GPUs, one task per GPU
+#   GPUS_PER_EXECUTOR    GPUs per executor (0 = CPU); with GPUs, GPU stages run one task per GPU with
+#                        EXECUTOR_CORES / GPUS_PER_EXECUTOR cores each, CPU stages one task per core
 #   SPARK_SUBMIT_EXTRA   extra spark-submit options (word-split)
 # Arguments after the options are the pipeline's: --cohort URI --run DIR --stages ... --set k=v --resume
 set -euo pipefail
@@ -45,8 +46,9 @@ submit_args() {
       --conf "spark.executor.resource.gpu.amount=$gpus"
       --conf "spark.task.resource.gpu.amount=1"
       --conf "spark.executor.resource.gpu.discoveryScript=./getGpusResources.sh"
-      # one task per GPU: DL4J runs each worker's minibatches on its device
-      --conf "spark.task.cpus=${EXECUTOR_CORES:-4}"
+      # the default profile is the GPU stages': one task per GPU, each with its share of the cores (its
+      # native threads follow them); CPU stages switch to a 1-CPU, no-GPU task profile (ResourceProfiles)
+      --conf "spark.task.cpus=$(( ${EXECUTOR_CORES:-4} / gpus > 0 ? ${EXECUTOR_CORES:-4} / gpus : 1 ))"
     )
   fi
   (( gpus > 0 )) && files="$files,$ROOT/submit/getGpusResources.sh"

@@ -75,7 +75,9 @@ public final class CaseSegmenter {
             float[] p = needProbs ? v.probabilities() : null;
             byte[] l = v.labels();
             raw.add(l);
-            out.add(postprocess(roi, l, p, pc.processing().spacing(), plan, keep));
+            // one JVM, one case: the CRF may use every core (its output is the same for any thread count)
+            out.add(postprocess(roi, l, p, pc.processing().spacing(), plan, keep,
+                Runtime.getRuntime().availableProcessors()));
             if (probs != null) {
                 probs.add(p);
             }
@@ -101,9 +103,10 @@ public final class CaseSegmenter {
      *
      * @param probabilities class-major [classes][voxels], needed only when the CRF is enabled
      * @param spacing       mm per voxel of the grid the ROI was cut from (x, y, z)
+     * @param threads       the CRF's threads (its output does not depend on them)
      */
     public static byte[] postprocess(KidneyRoi roi, byte[] labels, float[] probabilities, double[] spacing,
-                                     SegmentationPlan plan, int keep) {
+                                     SegmentationPlan plan, int keep, int threads) {
         int nx = roi.width();
         int ny = roi.height();
         int nz = roi.depth();
@@ -113,16 +116,21 @@ public final class CaseSegmenter {
                 throw new IllegalStateException(roi.id() + ": the CRF is enabled but no probabilities were kept "
                     + "(rerun inference with postprocess.crf.enabled = true)");
             }
-            // the CRF's appearance kernel compares HU: the ROI's windowed [0, 1] values mapped back (clipped HU)
-            HuWindow w = plan.preprocess().window();
-            float[] v = roi.voxels();
-            float[] hu = new float[v.length];
-            for (int i = 0; i < hu.length; i++) {
-                hu[i] = (float) (w.min() + v[i] * (w.max() - w.min()));
-            }
-            l = CrfRefiner.refine(probabilities, hu, probabilities.length / hu.length, nx, ny, nz, spacing, plan.crf());
+            float[] hu = hounsfield(roi, plan.preprocess().window());
+            l = CrfRefiner.refine(probabilities, hu, probabilities.length / hu.length, nx, ny, nz, spacing, plan.crf(),
+                threads);
         }
         return LargestComponents.keep(l, nx, ny, nz, keep, plan.components().connectivity());
+    }
+
+    /** The CRF's appearance kernel compares HU: an ROI's windowed [0, 1] values mapped back (clipped HU). */
+    public static float[] hounsfield(KidneyRoi roi, HuWindow w) {
+        float[] v = roi.voxels();
+        float[] hu = new float[v.length];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = (float) (w.min() + v[i] * (w.max() - w.min()));
+        }
+        return hu;
     }
 
     /** One region covering the whole canonical volume (no label map and no localizer). */

@@ -27,7 +27,7 @@ import renalseg.util.InputError;
 
 /** Benchmarks; {@code bench model} times the network's forward pass and training step. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (JSON lines on stdout).",
-    subcommands = {BenchCommand.Model.class, BenchLocalizerCommand.class})
+    subcommands = {BenchCommand.Model.class, BenchLocalizerCommand.class, BenchCaseCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

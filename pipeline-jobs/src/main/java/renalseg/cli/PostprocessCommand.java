@@ -147,7 +147,8 @@ public final class PostprocessCommand implements Callable<Integer> {
                 p[j] = Math.max(0f, 1f - p[v + j] - p[2 * v + j]);
             }
         }
-        return CrfRefiner.refine(p, ct.voxels(), 3, g.nx(), g.ny(), g.nz(), g.spacing(), settings);
+        return CrfRefiner.refine(p, ct.voxels(), 3, g.nx(), g.ny(), g.nz(), g.spacing(), settings,
+            Runtime.getRuntime().availableProcessors());
     }
 
     private ImageVolume onGrid(NiftiReader reader, Path f, Geometry g, double tolerance) {

@@ -32,7 +32,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed; the same seed gives the same cohort (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--size", defaultValue = "standard", description = "small | standard (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "standard", description = "small | standard | clinical (512 x 512 x 100-300) (default: ${DEFAULT-VALUE}).")
     String size;
 
     @Override

@@ -13,7 +13,8 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Per-case work over an RDD where one bad case never stops the others: each element's exception becomes
  * a failure row, every other element's output rows go on. Counts progress in an accumulator that
- * {@link StageProgress} reports from the driver.
+ * {@link StageProgress} reports from the driver. Each task first binds its native threads to its CPUs
+ * ({@link TaskSlot}).
  */
 public final class CaseJob {
 
@@ -33,6 +34,9 @@ public final class CaseJob {
                                           LongAccumulator done) {
         JavaRDD<Outcome> out = input.mapPartitions((Iterator<I> it) -> {
             List<Outcome> res = new ArrayList<>();
+            if (it.hasNext()) {
+                TaskSlot.bind();
+            }
             while (it.hasNext()) {
                 I in = it.next();
                 Outcome o;

@@ -33,6 +33,9 @@ public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
+    /** Spark job group of a pipeline stage's jobs: this prefix and the stage's name. */
+    public static final String JOB_GROUP_PREFIX = "renalseg:";
+
     /** Every stage, in pipeline order. */
     public static final Map<String, Supplier<Stage>> STAGES = new LinkedHashMap<>();
 
@@ -135,11 +138,15 @@ public final class Pipeline {
             Instant started = Instant.now();
             long t0 = System.nanoTime();
             Stage.StageResult result;
+            // Spark's jobs carry the pipeline stage's name (UI, event log, listeners)
+            ctx.spark().sparkContext().setJobGroup(JOB_GROUP_PREFIX + name, "renalseg " + name, false);
             try {
                 result = stage.run(ctx);
             } catch (Exception e) {
                 LOG.debug("stage {} failed", name, e);
                 throw new StageError(name, e);
+            } finally {
+                ctx.spark().sparkContext().clearJobGroup();
             }
             if (!ctx.failuresWritten(name)) {
                 ctx.recordFailures(name, List.of());

@@ -49,6 +49,13 @@ final class StandaloneCluster implements AutoCloseable {
         this(workDir, Options.of(workers, coresPerWorker, memoryPerWorker));
     }
 
+    /** {@code workerOptions}: extra JVM options of the workers, e.g. -Dspark.worker.resource.gpu.amount=2. */
+    StandaloneCluster(Path workDir, int workers, int coresPerWorker, String memoryPerWorker, List<String> workerOptions)
+        throws IOException, InterruptedException {
+        this(workDir, Options.of(workers, coresPerWorker, memoryPerWorker)
+            .withEnv(Map.of("SPARK_WORKER_OPTS", String.join(" ", workerOptions))));
+    }
+
     StandaloneCluster(Path workDir, Options options) throws IOException, InterruptedException {
         this(workDir, SparkDistribution.create(workDir.resolve("spark-home")), options);
     }

@@ -37,10 +37,13 @@ public final class PhantomGenerator {
     public static Phantom generate(long seed, int caseIndex, PhantomSize size) {
         SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + caseIndex * 7919L + 17);
         double sxy = 0.6 + 0.2 * rnd.nextDouble();
-        double sz = size == PhantomSize.SMALL ? 2.5 + 2.5 * rnd.nextDouble() : 1.0 + 4.0 * rnd.nextDouble();
+        double sz = size == PhantomSize.SMALL ? 2.5 + 2.5 * rnd.nextDouble()
+            : size == PhantomSize.CLINICAL ? 1.25 + 1.25 * rnd.nextDouble() : 1.0 + 4.0 * rnd.nextDouble();
         int nx = size.nx;
         int ny = size.ny;
-        int nz = size.nz > 0 ? size.nz : (int) Math.round((150 + 50 * rnd.nextDouble()) / sz);
+        // (the same draws as before for SMALL and STANDARD: their phantoms stay what the tests know)
+        int nz = size.nz > 0 ? size.nz : (int) Math.round((size == PhantomSize.CLINICAL ? 250 + 125 * rnd.nextDouble()
+            : 150 + 50 * rnd.nextDouble()) / sz);
         double fovX = nx * sxy;
         double fovY = ny * sxy;
         double fovZ = nz * sz;

@@ -13,7 +13,9 @@ import renalseg.util.InputError;
  */
 public enum PhantomSize {
     SMALL(96, 96, 32),
-    STANDARD(320, 320, -1);
+    STANDARD(320, 320, -1),
+    /** A clinical scan's grid (KiTS19's 512 x 512), 1.25-2.5 mm slices over 250-375 mm: 100-300 slices. */
+    CLINICAL(512, 512, -1);
 
     /** In-plane voxels, and slices (-1: from the slice spacing, to cover 150-200 mm). */
     public final int nx;
@@ -26,12 +28,12 @@ public enum PhantomSize {
         this.nz = nz;
     }
 
-    /** "small" or "standard" (any case); anything else is an InputError naming the value. */
+    /** "small", "standard" or "clinical" (any case); anything else is an InputError naming the value. */
     public static PhantomSize parse(String name) {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InputError("--size must be small or standard, not '" + name + "'");
+            throw new InputError("--size must be small, standard or clinical, not '" + name + "'");
         }
     }
 }

@@ -20,6 +20,7 @@ import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResourceProfiles;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.tables.CaseRow;
@@ -64,7 +65,7 @@ public final class EvaluateStage implements Stage {
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("evaluate cases");
         JavaRDD<Pair> in = ctx.jsc().parallelize(todo, ctx.partitions(todo.size()));
-        JavaRDD<Outcome> out = CaseJob.map(in, Pair::caseId, p -> evaluate(p, conf, hadoop), done);
+        JavaRDD<Outcome> out = CaseJob.map(ResourceProfiles.cpuOnly(in), Pair::caseId, p -> evaluate(p, conf, hadoop), done);
         try (StageProgress p = ctx.progress(done, "evaluate", todo.size())) {
             out.count();
         }

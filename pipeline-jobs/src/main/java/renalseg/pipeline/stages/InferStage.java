@@ -1,6 +1,5 @@
 package renalseg.pipeline.stages;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +18,7 @@ import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.plan.SegmentationPlan;
+import renalseg.pipeline.TaskSlot;
 import renalseg.postprocessing.voting.OverlapVoter;
 import renalseg.roi.RoiCodec;
 import renalseg.tables.PredictionRow;
@@ -29,7 +29,8 @@ import renalseg.training.Checkpoint;
  * Stage 6: sliding-window inference over the ROIs to segment (the localize stage's {@code inference_rois}), distributed over ROIs. The trained network's
  * configuration JSON and parameters are broadcast once; each executor JVM builds the network once per
  * task slot ({@link ModelPool}) and keeps it for every later partition. {@code predictions} holds each
- * ROI's voted labels, and its class probabilities only when the CRF needs them. The windows, voting and
+ * ROI's voted labels, its class probabilities only when the CRF needs them, and where it ran: the
+ * executor's JVM and Spark id and the GPU address Spark gave the task (null without GPUs). The windows, voting and
  * normalization are {@link CaseSegmenter#infer}'s, with the plan saved in the checkpoint
  * ({@link PipelineContext#planned()}).
  */
@@ -62,10 +63,13 @@ public final class InferStage implements Stage {
             if (!it.hasNext()) {
                 return res.iterator();
             }
-            ComputationGraph net = ModelPool.borrow(modelId, confJson.value(), params::value);
+            // this task's GPU (Spark's address) and CPUs, before the network's arrays are made
+            TaskSlot.Binding slot = TaskSlot.bind();
+            // a network's arrays live on the device it was built on: one pool per GPU
+            String poolId = slot.gpu() == null ? modelId : modelId + "@gpu" + slot.gpu();
+            ComputationGraph net = ModelPool.borrow(poolId, confJson.value(), params::value);
             try {
                 CaseSegmenter segmenter = new CaseSegmenter(net, window, classes, mean, plan);
-                String executor = ManagementFactory.getRuntimeMXBean().getName();
                 while (it.hasNext()) {
                     RoiRow r = RoiRow.from(it.next());
                     String caseId = r.caseId();
@@ -73,14 +77,15 @@ public final class InferStage implements Stage {
                         OverlapVoter voter = segmenter.infer(RoiCodec.decode(r.roi()));
                         byte[] probs = keepProbabilities ? RoiCodec.encodeFloats(voter.probabilities()) : null;
                         res.add(Outcome.ok(List.of(new PredictionRow(r.roiId(), caseId,
-                            RoiCodec.encodeBytes(voter.labels()), probs, executor).toRow())));
+                            RoiCodec.encodeBytes(voter.labels()), probs, slot.jvm(), slot.executorId(), slot.gpu())
+                            .toRow())));
                     } catch (Exception | OutOfMemoryError e) {
                         res.add(Outcome.failed(caseId, e));
                     }
                     done.add(1);
                 }
             } finally {
-                ModelPool.giveBack(modelId, net);
+                ModelPool.giveBack(poolId, net);
             }
             return res.iterator();
         }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());

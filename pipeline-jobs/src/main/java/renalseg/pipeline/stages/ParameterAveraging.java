@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
+import renalseg.pipeline.TaskSlot;
 import renalseg.training.HistoryRow;
 import renalseg.training.TrainSettings;
 import renalseg.util.Progress;
@@ -102,7 +103,12 @@ final class ParameterAveraging {
             long iteration = base / ts.batchSize();
             net.getNetwork().getConfiguration().setIterationCount((int) Math.min(Integer.MAX_VALUE, iteration));
             net.getNetwork().getConfiguration().setEpochCount((int) (iteration / ts.iterationsPerEpoch()));
-            JavaRDD<DataSet> data = jsc.parallelize(batches, ds.workers()).map(maker::make);
+            // binding in the task that makes the minibatches caps the executor's native threads (process-wide)
+            // before DL4J's fit runs there; the per-thread OpenMP cap applies where DL4J fits in the same task
+            JavaRDD<DataSet> data = jsc.parallelize(batches, ds.workers()).map(b -> {
+                TaskSlot.bind();
+                return maker.make(b);
+            });
             net.fit(data);
             double loss = net.getScore();
             if (!Double.isFinite(loss)) {

@@ -21,9 +21,11 @@ import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResourceProfiles;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.plan.SegmentationPlan;
+import renalseg.pipeline.TaskSlot;
 import renalseg.roi.KidneyRoi;
 import renalseg.roi.PreparedCase;
 import renalseg.roi.RoiCodec;
@@ -64,7 +66,7 @@ public final class PostprocessStage implements Stage {
         JavaPairRDD<String, Iterable<Row>> byCase = joined.javaRDD()
             .mapToPair(r -> new Tuple2<>(Cols.str(r, "case_id"), r)).groupByKey(ctx.partitions(n));
         LongAccumulator done = ctx.counter("postprocess cases");
-        JavaRDD<Outcome> out = CaseJob.map(byCase.map(t -> t), t -> t._1(),
+        JavaRDD<Outcome> out = CaseJob.map(ResourceProfiles.cpuOnly(byCase.map(t -> t)), t -> t._1(),
             t -> List.of(postprocess(t._1(), t._2(), plan, conf, hadoop, segDir)), done);
         try (StageProgress p = ctx.progress(done, "postprocess", n)) {
             out.count();
@@ -87,8 +89,10 @@ public final class PostprocessStage implements Stage {
             KidneyRoi roi = RoiCodec.decode(Cols.bytes(r, "roi"));
             float[] probs = p.probabilities() == null ? null : RoiCodec.decodeFloats(p.probabilities());
             double[] spacing = Cols.doubles(r, "spacing");
-            // a kidney ROI keeps its largest kidney-or-tumor component
-            results.add(CaseSegmenter.postprocess(roi, RoiCodec.decodeBytes(p.labels()), probs, spacing, plan, 1));
+            // a kidney ROI keeps its largest kidney-or-tumor component; the CRF uses the task's share of the
+            // cores (1 under the CPU-only profile of GPU clusters)
+            results.add(CaseSegmenter.postprocess(roi, RoiCodec.decodeBytes(p.labels()), probs, spacing, plan, 1,
+                TaskSlot.threads()));
             rois.add(roi);
         }
         CaseReader reader = new CaseReader(CohortSettings.from(conf.get()), hadoop.configuration());

@@ -29,6 +29,7 @@ import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResourceProfiles;
 import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
@@ -74,7 +75,7 @@ public final class PreprocessStage implements Stage {
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("preprocess cases");
         JavaRDD<CaseRow> in = ctx.jsc().parallelize(new ArrayList<>(list), ctx.partitions(list.size()));
-        JavaRDD<Outcome> out = CaseJob.map(in, CaseRow::caseId, r -> prepare(r, conf, hadoop), done);
+        JavaRDD<Outcome> out = CaseJob.map(ResourceProfiles.cpuOnly(in), CaseRow::caseId, r -> prepare(r, conf, hadoop), done);
         try (StageProgress p = ctx.progress(done, "preprocess", list.size())) {
             out.count();
         }

@@ -22,6 +22,19 @@ public final class CrfRefiner {
     /** Labels [voxels] (x fastest) after the CRF; {@code probabilities} class-major [classes][voxels]. */
     public static byte[] refine(float[] probabilities, float[] image, int classes, int nx, int ny, int nz,
                                 double[] spacing, CrfSettings s, double minForeground, double marginMm) {
+        return refine(probabilities, image, classes, nx, ny, nz, spacing, s, minForeground, marginMm, 1);
+    }
+
+    /** As above with the settings' crop, on {@code threads} threads (the same labels for any count). */
+    public static byte[] refine(float[] probabilities, float[] image, int classes, int nx, int ny, int nz,
+                                double[] spacing, CrfSettings s, int threads) {
+        return refine(probabilities, image, classes, nx, ny, nz, spacing, s, s.cropMinProbability(), s.cropMarginMm(),
+            threads);
+    }
+
+    /** As above on {@code threads} threads. */
+    public static byte[] refine(float[] probabilities, float[] image, int classes, int nx, int ny, int nz,
+                                double[] spacing, CrfSettings s, double minForeground, double marginMm, int threads) {
         int n = Math.toIntExact((long) nx * ny * nz);
         if (probabilities.length != (long) classes * n || image.length != n) {
             throw new IllegalArgumentException("probabilities / image do not match " + nx + "x" + ny + "x" + nz);
@@ -66,7 +79,7 @@ public final class CrfRefiner {
                 }
             }
         }
-        byte[] inner = DenseCrf.labels(DenseCrf.marginals(bp, bi, classes, size[0], size[1], size[2], spacing, s),
+        byte[] inner = DenseCrf.labels(DenseCrf.marginals(bp, bi, classes, size[0], size[1], size[2], spacing, s, threads),
             classes);
         for (int z = 0; z < size[2]; z++) {
             for (int y = 0; y < size[1]; y++) {

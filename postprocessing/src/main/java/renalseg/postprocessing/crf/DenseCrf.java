@@ -24,6 +24,22 @@ public final class DenseCrf {
      */
     public static float[] marginals(float[] probabilities, float[] image, int classes, int nx, int ny, int nz,
                                     double[] spacing, CrfSettings s) {
+        return marginals(probabilities, image, classes, nx, ny, nz, spacing, s, 1);
+    }
+
+    /**
+     * As above on {@code threads} threads. Every step computes each voxel (or lattice vertex) on its own and
+     * sums in a fixed order, so the marginals are the same floats for any thread count.
+     */
+    public static float[] marginals(float[] probabilities, float[] image, int classes, int nx, int ny, int nz,
+                                    double[] spacing, CrfSettings s, int threads) {
+        try (Parallel par = new Parallel(threads)) {
+            return marginals(probabilities, image, classes, nx, ny, nz, spacing, s, par);
+        }
+    }
+
+    private static float[] marginals(float[] probabilities, float[] image, int classes, int nx, int ny, int nz,
+                                     double[] spacing, CrfSettings s, Parallel par) {
         int n = Math.toIntExact((long) nx * ny * nz);
         if (classes < 2 || probabilities.length != (long) classes * n) {
             throw new IllegalArgumentException("probabilities must be " + classes + " x " + n + " values");
@@ -33,46 +49,46 @@ public final class DenseCrf {
         }
         // point-major unaries: -log p
         float[] unary = new float[n * classes];
-        for (int c = 0; c < classes; c++) {
-            for (int v = 0; v < n; v++) {
-                unary[v * classes + c] = (float) -Math.log(Math.max(MIN_PROBABILITY, probabilities[c * n + v]));
+        par.range(n, (lo, hi) -> {
+            for (int c = 0; c < classes; c++) {
+                for (int v = lo; v < hi; v++) {
+                    unary[v * classes + c] = (float) -Math.log(Math.max(MIN_PROBABILITY, probabilities[c * n + v]));
+                }
             }
-        }
+        });
         float[] q = new float[n * classes];
         float[] logits = new float[n * classes];
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = -unary[i];
-        }
-        softmax(logits, q, classes);
+        negate(unary, logits, classes, par);
+        softmax(logits, q, classes, par);
         boolean pairwise = s.iterations() > 0 && (s.appearanceWeight() > 0 || s.smoothnessWeight() > 0);
         if (pairwise) {
             Kernel appearance = s.appearanceWeight() > 0 ? new Kernel(s.appearanceWeight(),
                 PermutohedralLattice.build(n, 4, (i, f) -> {
                     position(i, nx, ny, spacing, s.appearancePositionMm(), f);
                     f[3] = image[i] / s.appearanceIntensity();
-                })) : null;
+                }, par), par) : null;
             Kernel smoothness = s.smoothnessWeight() > 0 ? new Kernel(s.smoothnessWeight(),
-                PermutohedralLattice.build(n, 3, (i, f) -> position(i, nx, ny, spacing, s.smoothnessPositionMm(), f)))
-                : null;
+                PermutohedralLattice.build(n, 3, (i, f) -> position(i, nx, ny, spacing, s.smoothnessPositionMm(), f),
+                    par), par) : null;
             float[] message = new float[n * classes];
             for (int it = 0; it < s.iterations(); it++) {
-                for (int i = 0; i < logits.length; i++) {
-                    logits[i] = -unary[i];
-                }
+                negate(unary, logits, classes, par);
                 for (Kernel k : new Kernel[] {appearance, smoothness}) {
                     if (k != null) {
-                        k.addMessage(q, message, logits, classes);
+                        k.addMessage(q, message, logits, classes, par);
                     }
                 }
-                softmax(logits, q, classes);
+                softmax(logits, q, classes, par);
             }
         }
         float[] out = new float[n * classes];
-        for (int v = 0; v < n; v++) {
-            for (int c = 0; c < classes; c++) {
-                out[c * n + v] = q[v * classes + c];
+        par.range(n, (lo, hi) -> {
+            for (int v = lo; v < hi; v++) {
+                for (int c = 0; c < classes; c++) {
+                    out[c * n + v] = q[v * classes + c];
+                }
             }
-        }
+        });
         return out;
     }
 
@@ -102,8 +118,20 @@ public final class DenseCrf {
         f[2] = z * spacing[2] / bandwidthMm;
     }
 
-    private static void softmax(float[] logits, float[] q, int classes) {
-        for (int o = 0; o < logits.length; o += classes) {
+    private static void negate(float[] unary, float[] logits, int classes, Parallel par) {
+        par.range(unary.length / classes, (lo, hi) -> {
+            for (int i = lo * classes; i < hi * classes; i++) {
+                logits[i] = -unary[i];
+            }
+        });
+    }
+
+    private static void softmax(float[] logits, float[] q, int classes, Parallel par) {
+        par.range(logits.length / classes, (lo, hi) -> softmax(logits, q, classes, lo * classes, hi * classes));
+    }
+
+    private static void softmax(float[] logits, float[] q, int classes, int from, int to) {
+        for (int o = from; o < to; o += classes) {
             float max = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 max = Math.max(max, logits[o + c]);
@@ -126,10 +154,10 @@ public final class DenseCrf {
         final PermutohedralLattice lattice;
         final float[] norm;
 
-        Kernel(double weight, PermutohedralLattice lattice) {
+        Kernel(double weight, PermutohedralLattice lattice, Parallel par) {
             this.weight = (float) weight;
             this.lattice = lattice;
-            float[] ones = lattice.filterOnes();
+            float[] ones = lattice.filterOnes(par);
             norm = new float[ones.length];
             for (int i = 0; i < ones.length; i++) {
                 norm[i] = ones[i] > 0 ? 1f / ones[i] : 0f;
@@ -140,14 +168,16 @@ public final class DenseCrf {
          * Potts message: logits(l) += w * (normalized Gaussian mean of Q(l)). Potts costs w * (1 - mean Q(l));
          * the constant w drops out of the softmax.
          */
-        void addMessage(float[] q, float[] scratch, float[] logits, int classes) {
-            lattice.filter(q, scratch, classes);
-            for (int v = 0, o = 0; v < norm.length; v++) {
-                float s = weight * norm[v];
-                for (int c = 0; c < classes; c++, o++) {
-                    logits[o] += s * scratch[o];
+        void addMessage(float[] q, float[] scratch, float[] logits, int classes, Parallel par) {
+            lattice.filter(q, scratch, classes, par);
+            par.range(norm.length, (lo, hi) -> {
+                for (int v = lo, o = lo * classes; v < hi; v++) {
+                    float s = weight * norm[v];
+                    for (int c = 0; c < classes; c++, o++) {
+                        logits[o] += s * scratch[o];
+                    }
                 }
-            }
+            });
         }
     }
 }

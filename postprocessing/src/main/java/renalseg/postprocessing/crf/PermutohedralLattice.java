@@ -33,6 +33,13 @@ public final class PermutohedralLattice {
     private final int m;
     /** [d+1][m][2]: the two neighbours of each vertex along each lattice axis, -1 when absent. */
     private final int[] neighbours;
+    /**
+     * The splat as a gather: the (point, corner) entries {@code p * (d+1) + r} of vertex v are
+     * splatEntry[splatStart[v] .. splatStart[v+1]), ascending, so each vertex sums its contributions in the
+     * order a sequential scatter would add them (the same floats for any thread count).
+     */
+    private final int[] splatStart;
+    private final int[] splatEntry;
 
     private PermutohedralLattice(int d, int n, int[] vertexOf, float[] weightOf, int m, int[] neighbours) {
         this.d = d;
@@ -41,6 +48,28 @@ public final class PermutohedralLattice {
         this.weightOf = weightOf;
         this.m = m;
         this.neighbours = neighbours;
+        splatStart = new int[m + 1];
+        for (int v : vertexOf) {
+            splatStart[v + 1]++;
+        }
+        for (int v = 0; v < m; v++) {
+            splatStart[v + 1] += splatStart[v];
+        }
+        splatEntry = new int[vertexOf.length];
+        int[] fill = java.util.Arrays.copyOf(splatStart, m);
+        for (int e = 0; e < vertexOf.length; e++) {
+            splatEntry[fill[vertexOf[e]]++] = e;
+        }
+    }
+
+    /** Vertex of corner r of point p (tests). */
+    int vertexOf(int p, int r) {
+        return vertexOf[p * (d + 1) + r];
+    }
+
+    /** Barycentric weight of corner r of point p (tests). */
+    float weightOf(int p, int r) {
+        return weightOf[p * (d + 1) + r];
     }
 
     public int dimensions() {
@@ -56,8 +85,21 @@ public final class PermutohedralLattice {
         return m;
     }
 
-    /** Builds the lattice of {@code n} points with {@code d}-dimensional features. */
+    /** Builds the lattice of {@code n} points with {@code d}-dimensional features, on one thread. */
     public static PermutohedralLattice build(int n, int d, Features features) {
+        return build(n, d, features, Parallel.SERIAL);
+    }
+
+    /** Points per chunk of the parallel build; fixed, so vertex numbering does not depend on threads. */
+    private static final int CHUNK = 1 << 15;
+
+    /**
+     * Builds the lattice on {@code par}'s threads. Chunks of points find their simplices and number their
+     * vertices in a chunk-local table in parallel; the chunks' vertices then enter the global table in chunk
+     * order, which numbers every vertex by its first appearance in point order, as one thread would.
+     * {@code features} is called concurrently for different points.
+     */
+    static PermutohedralLattice build(int n, int d, Features features, Parallel par) {
         if (d < 1 || n < 0) {
             throw new IllegalArgumentException("need d >= 1 and n >= 0, got d=" + d + ", n=" + n);
         }
@@ -72,104 +114,159 @@ public final class PermutohedralLattice {
         for (int i = 0; i < d; i++) {
             scale[i] = invStd / Math.sqrt((i + 1.0) * (i + 2.0));
         }
-        double[] f = new double[d];
-        double[] elevated = new double[d1];
-        int[] greedy = new int[d1];
-        int[] rank = new int[d1];
-        double[] bary = new double[d + 2];
-        int[] key = new int[d];
         int[] vertexOf = new int[n * d1];
         float[] weightOf = new float[n * d1];
         KeyTable table = new KeyTable(d, Math.max(16, n / 4));
-        double down = 1.0 / d1;
-        for (int p = 0; p < n; p++) {
-            features.get(p, f);
-            // elevate onto the hyperplane sum(x) = 0 of R^{d+1}
-            double sm = 0;
-            for (int i = d; i > 0; i--) {
-                double cf = f[i - 1] * scale[i - 1];
-                elevated[i] = sm - i * cf;
-                sm += cf;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        for (int wave = 0; wave < chunks; wave += par.threads()) {
+            int first = wave;
+            int count = Math.min(par.threads(), chunks - wave);
+            KeyTable[] local = new KeyTable[count];
+            par.range(count, (lo, hi) -> {
+                for (int c = lo; c < hi; c++) {
+                    int from = (first + c) * CHUNK;
+                    int to = Math.min(n, from + CHUNK);
+                    local[c] = new KeyTable(d, (to - from) * d1 / 4);
+                    new Simplex(d, scale).embed(from, to, features, local[c], vertexOf, weightOf);
+                }
+            });
+            int[][] global = new int[count][];
+            for (int c = 0; c < count; c++) {
+                global[c] = new int[local[c].size()];
+                for (int v = 0; v < global[c].length; v++) {
+                    global[c][v] = table.insert(local[c].keys, v * d);
+                }
+                local[c] = null;
             }
-            elevated[0] = sm;
-            // nearest remainder-0 lattice point
-            int sum = 0;
-            for (int i = 0; i <= d; i++) {
-                double v = down * elevated[i];
-                double up = Math.ceil(v) * d1;
-                double dn = Math.floor(v) * d1;
-                greedy[i] = (int) (up - elevated[i] < elevated[i] - dn ? up : dn);
-                sum += greedy[i];
-            }
-            sum /= d1;
-            // rank differential to find the permutation between this simplex and the canonical one
-            Arrays.fill(rank, 0);
-            for (int i = 0; i < d; i++) {
-                for (int j = i + 1; j <= d; j++) {
-                    if (elevated[i] - greedy[i] < elevated[j] - greedy[j]) {
-                        rank[i]++;
-                    } else {
-                        rank[j]++;
+            par.range(count, (lo, hi) -> {
+                for (int c = lo; c < hi; c++) {
+                    int from = (first + c) * CHUNK * d1;
+                    int to = Math.min(n, (first + c + 1) * CHUNK) * d1;
+                    for (int e = from; e < to; e++) {
+                        vertexOf[e] = global[c][vertexOf[e]];
                     }
                 }
-            }
-            if (sum > 0) {
-                // sum too large: the point is "above" the hyperplane
-                for (int i = 0; i <= d; i++) {
-                    if (rank[i] >= d1 - sum) {
-                        greedy[i] -= d1;
-                        rank[i] += sum - d1;
-                    } else {
-                        rank[i] += sum;
-                    }
-                }
-            } else if (sum < 0) {
-                for (int i = 0; i <= d; i++) {
-                    if (rank[i] < -sum) {
-                        greedy[i] += d1;
-                        rank[i] += d1 + sum;
-                    } else {
-                        rank[i] += sum;
-                    }
-                }
-            }
-            // barycentric coordinates
-            Arrays.fill(bary, 0);
-            for (int i = 0; i <= d; i++) {
-                double t = (elevated[i] - greedy[i]) * down;
-                bary[d - rank[i]] += t;
-                bary[d + 1 - rank[i]] -= t;
-            }
-            bary[0] += 1.0 + bary[d + 1];
-            // the d+1 simplex corners: greedy + canonical offset of remainder r
-            for (int r = 0; r <= d; r++) {
-                for (int i = 0; i < d; i++) {
-                    key[i] = greedy[i] + (rank[i] <= d - r ? r : r - d1);
-                }
-                vertexOf[p * d1 + r] = table.insert(key);
-                weightOf[p * d1 + r] = (float) bary[r];
-            }
+            });
         }
         int m = table.size();
         int[] nb = new int[d1 * m * 2];
-        int[] n1 = new int[d];
-        int[] n2 = new int[d];
-        for (int j = 0; j <= d; j++) {
-            for (int v = 0; v < m; v++) {
-                int base = v * d;
-                for (int k = 0; k < d; k++) {
-                    n1[k] = table.keys[base + k] + 1;
-                    n2[k] = table.keys[base + k] - 1;
+        par.range(m, (lo, hi) -> {
+            int[] n1 = new int[d];
+            int[] n2 = new int[d];
+            for (int j = 0; j <= d; j++) {
+                for (int v = lo; v < hi; v++) {
+                    int base = v * d;
+                    for (int k = 0; k < d; k++) {
+                        n1[k] = table.keys[base + k] + 1;
+                        n2[k] = table.keys[base + k] - 1;
+                    }
+                    if (j < d) {
+                        n1[j] = table.keys[base + j] - d;
+                        n2[j] = table.keys[base + j] + d;
+                    }
+                    nb[(j * m + v) * 2] = table.find(n1, 0);
+                    nb[(j * m + v) * 2 + 1] = table.find(n2, 0);
                 }
-                if (j < d) {
-                    n1[j] = table.keys[base + j] - d;
-                    n2[j] = table.keys[base + j] + d;
+            }
+        });
+        return new PermutohedralLattice(d, n, vertexOf, weightOf, m, nb);
+    }
+
+    /** Finds the enclosing simplex of points; scratch arrays per instance (one per thread). */
+    private static final class Simplex {
+        final int d;
+        final double[] scale;
+        final double[] f;
+        final double[] elevated;
+        final int[] greedy;
+        final int[] rank;
+        final double[] bary;
+        final int[] key;
+
+        Simplex(int d, double[] scale) {
+            this.d = d;
+            this.scale = scale;
+            f = new double[d];
+            elevated = new double[d + 1];
+            greedy = new int[d + 1];
+            rank = new int[d + 1];
+            bary = new double[d + 2];
+            key = new int[d];
+        }
+
+        /** Points [from, to): their corners' vertices in {@code table}'s numbering, and weights. */
+        void embed(int from, int to, Features features, KeyTable table, int[] vertexOf, float[] weightOf) {
+            int d1 = d + 1;
+            double down = 1.0 / d1;
+            for (int p = from; p < to; p++) {
+                features.get(p, f);
+                // elevate onto the hyperplane sum(x) = 0 of R^{d+1}
+                double sm = 0;
+                for (int i = d; i > 0; i--) {
+                    double cf = f[i - 1] * scale[i - 1];
+                    elevated[i] = sm - i * cf;
+                    sm += cf;
                 }
-                nb[(j * m + v) * 2] = table.find(n1);
-                nb[(j * m + v) * 2 + 1] = table.find(n2);
+                elevated[0] = sm;
+                // nearest remainder-0 lattice point
+                int sum = 0;
+                for (int i = 0; i <= d; i++) {
+                    double v = down * elevated[i];
+                    double up = Math.ceil(v) * d1;
+                    double dn = Math.floor(v) * d1;
+                    greedy[i] = (int) (up - elevated[i] < elevated[i] - dn ? up : dn);
+                    sum += greedy[i];
+                }
+                sum /= d1;
+                // rank differential to find the permutation between this simplex and the canonical one
+                Arrays.fill(rank, 0);
+                for (int i = 0; i < d; i++) {
+                    for (int j = i + 1; j <= d; j++) {
+                        if (elevated[i] - greedy[i] < elevated[j] - greedy[j]) {
+                            rank[i]++;
+                        } else {
+                            rank[j]++;
+                        }
+                    }
+                }
+                if (sum > 0) {
+                    // sum too large: the point is "above" the hyperplane
+                    for (int i = 0; i <= d; i++) {
+                        if (rank[i] >= d1 - sum) {
+                            greedy[i] -= d1;
+                            rank[i] += sum - d1;
+                        } else {
+                            rank[i] += sum;
+                        }
+                    }
+                } else if (sum < 0) {
+                    for (int i = 0; i <= d; i++) {
+                        if (rank[i] < -sum) {
+                            greedy[i] += d1;
+                            rank[i] += d1 + sum;
+                        } else {
+                            rank[i] += sum;
+                        }
+                    }
+                }
+                // barycentric coordinates
+                Arrays.fill(bary, 0);
+                for (int i = 0; i <= d; i++) {
+                    double t = (elevated[i] - greedy[i]) * down;
+                    bary[d - rank[i]] += t;
+                    bary[d + 1 - rank[i]] -= t;
+                }
+                bary[0] += 1.0 + bary[d + 1];
+                // the d+1 simplex corners: greedy + canonical offset of remainder r
+                for (int r = 0; r <= d; r++) {
+                    for (int i = 0; i < d; i++) {
+                        key[i] = greedy[i] + (rank[i] <= d - r ? r : r - d1);
+                    }
+                    vertexOf[p * d1 + r] = table.insert(key, 0);
+                    weightOf[p * d1 + r] = (float) bary[r];
+                }
             }
         }
-        return new PermutohedralLattice(d, n, vertexOf, weightOf, m, nb);
     }
 
     /**
@@ -178,60 +275,81 @@ public final class PermutohedralLattice {
      * that need a weighted mean divide by the filtered ones ({@link #filterOnes()}), as densecrf does.
      */
     public void filter(float[] in, float[] out, int vd) {
+        filter(in, out, vd, Parallel.SERIAL);
+    }
+
+    /** As {@link #filter(float[], float[], int)} on {@code par}'s threads; the same floats for any count. */
+    void filter(float[] in, float[] out, int vd, Parallel par) {
         if (in.length != (long) n * vd || out.length != in.length) {
             throw new IllegalArgumentException("expected " + n + " x " + vd + " values");
         }
         int d1 = d + 1;
-        float[] values = new float[m * vd];
+        float[] splat = new float[m * vd];
         float[] next = new float[m * vd];
-        // splat
-        for (int p = 0; p < n; p++) {
-            for (int r = 0; r < d1; r++) {
-                int o = vertexOf[p * d1 + r] * vd;
-                float w = weightOf[p * d1 + r];
-                for (int c = 0; c < vd; c++) {
-                    values[o + c] += w * in[p * vd + c];
+        // splat, gathered per vertex in point order
+        par.range(m, (lo, hi) -> {
+            for (int v = lo; v < hi; v++) {
+                int o = v * vd;
+                for (int k = splatStart[v]; k < splatStart[v + 1]; k++) {
+                    int e = splatEntry[k];
+                    int p = e / d1;
+                    float w = weightOf[e];
+                    for (int c = 0; c < vd; c++) {
+                        splat[o + c] += w * in[p * vd + c];
+                    }
                 }
             }
-        }
+        });
+        float[] values = splat;
         // blur along each of the d+1 lattice axes with [1/4, 1/2, 1/4]
         for (int j = 0; j < d1; j++) {
-            for (int v = 0; v < m; v++) {
-                int a = neighbours[(j * m + v) * 2];
-                int b = neighbours[(j * m + v) * 2 + 1];
-                int o = v * vd;
-                for (int c = 0; c < vd; c++) {
-                    float va = a < 0 ? 0f : values[a * vd + c];
-                    float vb = b < 0 ? 0f : values[b * vd + c];
-                    next[o + c] = values[o + c] * 0.5f + (va + vb) * 0.25f;
+            float[] src = values;
+            float[] dst = next;
+            int axis = j;
+            par.range(m, (lo, hi) -> {
+                for (int v = lo; v < hi; v++) {
+                    int a = neighbours[(axis * m + v) * 2];
+                    int b = neighbours[(axis * m + v) * 2 + 1];
+                    int o = v * vd;
+                    for (int c = 0; c < vd; c++) {
+                        float va = a < 0 ? 0f : src[a * vd + c];
+                        float vb = b < 0 ? 0f : src[b * vd + c];
+                        dst[o + c] = src[o + c] * 0.5f + (va + vb) * 0.25f;
+                    }
                 }
-            }
-            float[] t = values;
-            values = next;
-            next = t;
+            });
+            values = dst;
+            next = src;
         }
         // slice; 1 / (1 + 2^-d) compensates the blur's gain at the centre (Adams et al.)
         float alpha = (float) (1.0 / (1.0 + Math.pow(2, -d)));
-        for (int p = 0; p < n; p++) {
-            for (int c = 0; c < vd; c++) {
-                out[p * vd + c] = 0f;
-            }
-            for (int r = 0; r < d1; r++) {
-                int o = vertexOf[p * d1 + r] * vd;
-                float w = weightOf[p * d1 + r] * alpha;
+        float[] blurred = values;
+        par.range(n, (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
                 for (int c = 0; c < vd; c++) {
-                    out[p * vd + c] += w * values[o + c];
+                    out[p * vd + c] = 0f;
+                }
+                for (int r = 0; r < d1; r++) {
+                    int o = vertexOf[p * d1 + r] * vd;
+                    float w = weightOf[p * d1 + r] * alpha;
+                    for (int c = 0; c < vd; c++) {
+                        out[p * vd + c] += w * blurred[o + c];
+                    }
                 }
             }
-        }
+        });
     }
 
     /** The filter applied to a constant 1 at every point: the per-point normalizer. */
     public float[] filterOnes() {
+        return filterOnes(Parallel.SERIAL);
+    }
+
+    float[] filterOnes(Parallel par) {
         float[] ones = new float[n];
         Arrays.fill(ones, 1f);
         float[] out = new float[n];
-        filter(ones, out, 1);
+        filter(ones, out, 1, par);
         return out;
     }
 
@@ -263,48 +381,48 @@ public final class PermutohedralLattice {
             return h;
         }
 
-        int insert(int[] key) {
+        int insert(int[] key, int off) {
             if ((size + 1) * 2 > slots.length) {
                 grow();
             }
             int mask = slots.length - 1;
-            int s = hash(key, 0, d) & mask;
+            int s = hash(key, off, d) & mask;
             while (true) {
                 int e = slots[s];
                 if (e < 0) {
                     if ((size + 1) * d > keys.length) {
                         keys = Arrays.copyOf(keys, Math.max(keys.length * 2, (size + 1) * d));
                     }
-                    System.arraycopy(key, 0, keys, size * d, d);
+                    System.arraycopy(key, off, keys, size * d, d);
                     slots[s] = size;
                     return size++;
                 }
-                if (equal(e, key)) {
+                if (equal(e, key, off)) {
                     return e;
                 }
                 s = (s + 1) & mask;
             }
         }
 
-        int find(int[] key) {
+        int find(int[] key, int off) {
             int mask = slots.length - 1;
-            int s = hash(key, 0, d) & mask;
+            int s = hash(key, off, d) & mask;
             while (true) {
                 int e = slots[s];
                 if (e < 0) {
                     return -1;
                 }
-                if (equal(e, key)) {
+                if (equal(e, key, off)) {
                     return e;
                 }
                 s = (s + 1) & mask;
             }
         }
 
-        private boolean equal(int e, int[] key) {
+        private boolean equal(int e, int[] key, int koff) {
             int off = e * d;
             for (int i = 0; i < d; i++) {
-                if (keys[off + i] != key[i]) {
+                if (keys[off + i] != key[koff + i]) {
                     return false;
                 }
             }
