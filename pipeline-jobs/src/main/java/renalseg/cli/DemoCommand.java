@@ -27,7 +27,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--cases", defaultValue = "10", description = "Synthetic cases (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cases", defaultValue = "16", description = "Synthetic cases (default: ${DEFAULT-VALUE}).")
     int cases;
 
     @Option(names = "--seed", defaultValue = "7", description = "Cohort seed (default: ${DEFAULT-VALUE}).")

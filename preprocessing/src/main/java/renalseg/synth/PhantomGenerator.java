@@ -19,6 +19,8 @@ public final class PhantomGenerator {
     private static final double REFERENCE_FOV_XY = 224.0;
     private static final double REFERENCE_FOV_Z = 175.0;
     private static final double P_NO_TUMOR = 0.15;
+    /** SMALL cohorts are few cases (the demo holds out 6): most of them need a tumor to measure. */
+    private static final double P_NO_TUMOR_SMALL = 0.08;
     private static final double P_TINY_TUMOR = 0.15;
     private static final double P_SINGLE_KIDNEY_STANDARD = 0.05;
     /** Kidney semi-axes relative to the long (z) semi-axis: 11 x 5.7 x 4.6 cm kidneys. */
@@ -108,10 +110,12 @@ public final class PhantomGenerator {
 
         boolean tumor = false;
         double tumorMl = 0;
-        if (rnd.nextDouble() >= P_NO_TUMOR) {
+        if (rnd.nextDouble() >= (size == PhantomSize.SMALL ? P_NO_TUMOR_SMALL : P_NO_TUMOR)) {
             int side = single ? keptSide : rnd.nextInt(2);
             Kidney k = kidneys[side];
-            tumorMl = rnd.nextDouble() < P_TINY_TUMOR ? 2 + 3 * rnd.nextDouble()
+            // miniatures shrink volumes ~15x: a 2-5 ml tumor would be a few dozen voxels, so SMALL draws none
+            boolean tiny = rnd.nextDouble() < P_TINY_TUMOR && size != PhantomSize.SMALL;
+            tumorMl = tiny ? 2 + 3 * rnd.nextDouble()
                 : Math.exp(Math.log(5) + (Math.log(150) - Math.log(5)) * rnd.nextDouble());
             double r = Math.cbrt(tumorMl * 1000 * 3 / (4 * Math.PI));
             double[] semi = {r * sc * (0.85 + 0.3 * rnd.nextDouble()), r * sc * (0.85 + 0.3 * rnd.nextDouble()),
