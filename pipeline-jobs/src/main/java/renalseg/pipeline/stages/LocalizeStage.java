@@ -32,6 +32,7 @@ import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.LocalizerPool;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResampleSpacing;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.roi.CasePreprocessor;
@@ -96,7 +97,7 @@ public final class LocalizeStage implements Stage {
         Broadcast<byte[][]> files = haveLocalizer && !todo.isEmpty() ? ctx.jsc().broadcast(checkpoints.localizerFiles())
             : null;
         String localizerId = ctx.run().root() + "#localizer#" + System.nanoTime();
-        ConfigText conf = new ConfigText(cfg);
+        ConfigText conf = new ConfigText(todo.isEmpty() ? cfg : ResampleSpacing.resolve(ctx));
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("localize cases");
         JavaRDD<Row> in = ctx.jsc().parallelize(todo, ctx.partitions(todo.size()));
@@ -166,9 +167,6 @@ public final class LocalizeStage implements Stage {
                 return found[0].placements();
             };
             PreparedCase pc = new CasePreprocessor(PreprocessSettings.from(cfg), rs, source).prepare(d);
-            if (pc.resampled()) {
-                throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
-            }
             Localization l = found[0];
             System.err.println("renalseg: localize: " + l.describe());
             if (pc.rois().isEmpty()) {

@@ -32,7 +32,7 @@ import renalseg.postprocessing.crf.CrfSettings;
 import renalseg.roi.KidneyRoi;
 import renalseg.roi.RoiBox;
 import renalseg.roi.RoiCodec;
-import renalseg.roi.Rois;
+import renalseg.roi.PreparedCase;
 import renalseg.transforms.PreprocessSettings;
 import renalseg.volume.LabelVolume;
 import renalseg.volume.Reorientation;
@@ -90,8 +90,11 @@ public final class PostprocessStage implements Stage {
         List<RoiBox> boxes = new ArrayList<>();
         List<byte[]> results = new ArrayList<>();
         String imageUri = null;
+        double[] processingSpacing = null;
         for (Row r : roiRows) {
             imageUri = r.getString(5);
+            List<Double> rowSpacing = r.getList(6);
+            processingSpacing = new double[] {rowSpacing.get(0), rowSpacing.get(1), rowSpacing.get(2)};
             KidneyRoi roi = RoiCodec.decode((byte[]) r.get(4));
             byte[] labels = RoiCodec.decodeBytes((byte[]) r.get(2));
             int nx = roi.width();
@@ -119,8 +122,9 @@ public final class PostprocessStage implements Stage {
         CaseReader reader = new CaseReader(CohortSettings.from(conf.get()), hadoop.configuration());
         NiftiHeader h = reader.header(imageUri);
         Reorientation ro = Reorientation.of(h.geometry());
-        LabelVolume canonical = Rois.assemble(ro.canonical(), boxes, results);
-        LabelVolume source = ro.toSource(canonical);
+        // ROIs are on the processing grid (resampled or not); results go back to the image's own grid
+        LabelVolume source = PreparedCase.pasteToSource(ro, PreparedCase.processingGrid(ro, processingSpacing),
+            boxes, results);
         Path out = new Path(segDir + "/" + caseId + ".nii.gz");
         FileSystem fs = out.getFileSystem(hadoop.configuration());
         try (OutputStream os = new GZIPOutputStream(fs.create(out, true), 1 << 16)) {
