@@ -36,7 +36,7 @@ class SyntheticLearningTest {
     void smallModelLearnsSyntheticKidneysAndTumors() {
         int trainCases = prop("train-cases", 6);
         int testCases = prop("test-cases", 2);
-        int iterations = prop("iterations", 300);
+        int iterations = prop("iterations", 600);
         double lr = Double.parseDouble(System.getProperty("renalseg.learning.lr", "0.05"));
         // conf/learn-small.conf's recipe (48-voxel ROIs, 40% of crops on tumor, 20% on kidney), shortened
         List<String> sets = new ArrayList<>(List.of("model.preset=small", "roi.in-plane=48", "roi.slice-margin=2",

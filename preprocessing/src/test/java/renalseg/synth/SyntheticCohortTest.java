@@ -122,6 +122,7 @@ class SyntheticCohortTest {
         List<Phantom> drawn = SyntheticCohort.write(dir, cases, 3, PhantomSize.STANDARD, maxSlices, null);
         int withTumor = 0;
         Set<Double> fovs = new HashSet<>();
+        Set<String> written = new HashSet<>();
         for (int i = 0; i < cases; i++) {
             Path caseDir = dir.resolve(PhantomGenerator.caseId(i));
             NiftiImage img = NiftiReader.read(caseDir.resolve(SyntheticCohort.IMAGE));
@@ -129,6 +130,9 @@ class SyntheticCohortTest {
             assertEquals(h.axcodes(), img.header().axcodes(), "case " + i);
             assertEquals(h.image(), img.header().datatype());
             assertEquals(h.inter(), img.header().inter(), 0);
+            written.add(h.axcodes());
+            written.add(h.image().label);
+            written.add("labels " + h.labels().label);
             LabelVolume lab = NiftiReader.readLabels(caseDir.resolve(SyntheticCohort.LABELS));
             // back in canonical order, the files hold exactly what the generator painted
             Phantom p = PhantomGenerator.generate(3, i, PhantomSize.STANDARD, maxSlices);
@@ -172,6 +176,9 @@ class SyntheticCohortTest {
         }
         assertTrue(withTumor >= cases / 2, "most cases have a tumor: " + withTumor);
         assertTrue(fovs.size() >= 3, "fields of view vary: " + fovs);
+        // the exact read-back above covered these header variants
+        assertTrue(written.containsAll(Set.of("IPL", "RAS", "LPS", "int16", "uint16", "float32", "labels uint8",
+            "labels float32")), written.toString());
     }
 
     @Test
