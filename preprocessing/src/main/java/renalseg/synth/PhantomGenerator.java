@@ -157,10 +157,13 @@ public final class PhantomGenerator {
         if (rnd.nextDouble() >= (size == PhantomSize.SMALL ? P_NO_TUMOR_SMALL : P_NO_TUMOR)) {
             int side = single ? keptSide : rnd.nextInt(2);
             Kidney k = kidneys[side];
-            // miniatures shrink volumes ~15x: a 2-5 ml tumor would be a few dozen voxels, so SMALL draws none
+            // miniatures shrink volumes ~15x: a 2-5 ml tumor would be ~100 voxels, so SMALL draws none
             boolean tiny = rnd.nextDouble() < P_TINY_TUMOR && size != PhantomSize.SMALL;
+            // SMALL: 20-150 ml before shrinking (1-9 ml, 500-5000 voxels in the miniature); smaller ones would be a
+            // few hundred voxels, more than a minutes-long demo or CI run can learn to find
+            double smallest = size == PhantomSize.SMALL ? 20 : 5;
             tumorMl = tiny ? 2 + 3 * rnd.nextDouble()
-                : Math.exp(Math.log(5) + (Math.log(150) - Math.log(5)) * rnd.nextDouble());
+                : Math.exp(Math.log(smallest) + (Math.log(150) - Math.log(smallest)) * rnd.nextDouble());
             if (std) {
                 // log-uniform from 1 to 300 ml: small renal masses are common, 300 ml ones happen
                 tumorMl = Math.exp(Math.log(1) + (Math.log(300) - Math.log(1)) * vr.nextDouble());
