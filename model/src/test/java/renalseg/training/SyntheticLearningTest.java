@@ -87,10 +87,10 @@ class SyntheticLearningTest {
         double last = (h.get(n - 1).loss() + h.get(n - 2).loss() + h.get(n - 3).loss()) / 3;
         assertTrue(last < 0.8 * first, "loss fell from " + first + " to " + last);
         // Measured for this budget (600 x 4 samples, lr 0.05; 415-440 s at load 30-45 on the shared 2 cores,
-        // est. ~80 CPU-seconds from a 1200-iteration run's 164): held-out kidney Dice 0.86 / tumor 0.22 and, on a second run after SMALL tumors grew
-        // to 1-9 ml, 0.71 / 0.28 (multithreaded CPU training is not bit-reproducible). Untrained networks score
-        // tumor 0: the bounds below keep a margin for run-to-run spread and still fail when tumors stop
-        // being learned. The long run (learn-small.conf) reaches 0.98 / 0.70.
+        // est. ~80 CPU-seconds from a 1200-iteration run's 164): held-out kidney Dice 0.86 / tumor 0.22 and,
+        // on a second run after SMALL tumors grew to 1-9 ml, 0.71 / 0.28 (multithreaded CPU training is not
+        // bit-reproducible). Untrained networks score tumor 0: the bounds keep a margin for run-to-run spread
+        // and still fail when tumors stop being learned. The long run (learn-small.conf) reaches 0.98 / 0.70.
         double kidneyMin = Double.parseDouble(System.getProperty("renalseg.learning.kidney-min", "0.5"));
         double tumorMin = Double.parseDouble(System.getProperty("renalseg.learning.tumor-min", "0.1"));
         assertTrue(dice.kidney() > kidneyMin && dice.tumor() > tumorMin, "held-out " + dice);
