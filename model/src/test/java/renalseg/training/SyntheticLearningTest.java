@@ -37,9 +37,11 @@ class SyntheticLearningTest {
     void smallModelLearnsSyntheticKidneysAndTumors() {
         int trainCases = prop("train-cases", 6);
         int testCases = prop("test-cases", 2);
-        int iterations = prop("iterations", 40);
+        int iterations = prop("iterations", 600);
         double lr = Double.parseDouble(System.getProperty("renalseg.learning.lr", "0.05"));
-        List<String> sets = new ArrayList<>(List.of("model.preset=small", "roi.in-plane=64", "roi.slice-margin=2",
+        // conf/learn-small.conf's recipe (48-voxel ROIs, 40% of crops on tumor, 20% on kidney), shortened
+        List<String> sets = new ArrayList<>(List.of("model.preset=small", "roi.in-plane=48", "roi.slice-margin=2",
+            "augment.p-tumor=0.4", "augment.p-kidney=0.2",
             "train.batch-size=4", "train.learning-rate=" + lr, "train.lr-decay-epochs=[]",
             "train.iterations-per-epoch=" + iterations, "train.epochs=1", "train.log-every=5"));
         Config c = RenalsegConfig.load(null, sets);
@@ -53,6 +55,14 @@ class SyntheticLearningTest {
             Phantom p = PhantomGenerator.generate(42, i, PhantomSize.SMALL);
             (i < trainCases ? train : test).addAll(prep.prepare(p.caseId(), p.image(), p.labels()).rois());
         }
+        long testTumor = 0;
+        for (KidneyRoi r : test) {
+            for (byte b : r.labels()) {
+                testTumor += b == 2 ? 1 : 0;
+            }
+        }
+        // a tumor-free test set would score tumor Dice 1 for predicting none: the bound below needs tumors
+        assertTrue(testTumor > 500, "held-out tumor voxels: " + testTumor);
         MeanAccumulator acc = MeanAccumulator.EMPTY;
         for (KidneyRoi r : train) {
             acc = acc.add(r.voxels());
@@ -83,10 +93,13 @@ class SyntheticLearningTest {
         int n = h.size();
         double last = (h.get(n - 1).loss() + h.get(n - 2).loss() + h.get(n - 3).loss()) / 3;
         assertTrue(last < 0.8 * first, "loss fell from " + first + " to " + last);
-        // Measured for this budget (40 x 4 samples, lr 0.05, ~70 s at load 12 on 2 cores): held-out kidney
-        // Dice 0.51, tumor 0 (tumors come later: see the model report for the long run). Thresholds with margin.
-        double kidneyMin = Double.parseDouble(System.getProperty("renalseg.learning.kidney-min", "0.3"));
-        double tumorMin = Double.parseDouble(System.getProperty("renalseg.learning.tumor-min", "0.0"));
-        assertTrue(dice.kidney() > kidneyMin && dice.tumor() >= tumorMin, "held-out " + dice);
+        // Measured for this budget (600 x 4 samples, lr 0.05; 415-440 s at load 30-45 on the shared 2 cores,
+        // est. ~80 CPU-seconds from a 1200-iteration run's 164): held-out kidney Dice 0.86 / tumor 0.22 and,
+        // on a second run after SMALL tumors grew to 1-9 ml, 0.71 / 0.28 (multithreaded CPU training is not
+        // bit-reproducible). Untrained networks score tumor 0: the bounds keep a margin for run-to-run spread
+        // and still fail when tumors stop being learned. The long run (learn-small.conf) reaches 0.98 / 0.70.
+        double kidneyMin = Double.parseDouble(System.getProperty("renalseg.learning.kidney-min", "0.5"));
+        double tumorMin = Double.parseDouble(System.getProperty("renalseg.learning.tumor-min", "0.1"));
+        assertTrue(dice.kidney() > kidneyMin && dice.tumor() > tumorMin, "held-out " + dice);
     }
 }

@@ -16,19 +16,26 @@ import renalseg.util.InputError;
 import renalseg.util.Progress;
 
 /**
- * {@code renalseg demo}: a small synthetic cohort through every stage on the embedded default (local
- * Spark, CPU, the small model, conf/demo.conf), then where the reports are.
+ * {@code renalseg demo}: a synthetic cohort through every stage on the embedded default (local Spark, CPU, the
+ * small model; conf/demo.conf for SMALL phantoms, conf/standard.conf for standard-size ones), then where the
+ * reports are.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Write a small synthetic cohort and run every pipeline stage on it (local Spark, small model).",
-        "Takes a few minutes on 2 cores; prints where the tables, segmentations and report are."})
+    description = {"Write a synthetic cohort and run every pipeline stage on it (local Spark, small model).",
+        "--size small (default): 16 miniature cases, 6 held out, a few minutes on 2 cores;",
+        "--size standard: 24 clinical-size cases with mixed spacings, orientations and datatypes, resampled.",
+        "Prints where the tables, segmentations and report are."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "demo-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--cases", defaultValue = "10", description = "Synthetic cases (default: ${DEFAULT-VALUE}).")
-    int cases;
+    @Option(names = "--cases", description = "Synthetic cases (default: 16 small, 24 standard).")
+    Integer cases;
+
+    @Option(names = "--size", defaultValue = "small", description = "small (conf/demo.conf, minutes) | standard "
+        + "(conf/standard.conf: 512 x 512 cases with mixed spacings and headers, resampling; about an hour).")
+    String size;
 
     @Option(names = "--seed", defaultValue = "7", description = "Cohort seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -38,15 +45,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PhantomSize phantoms = PhantomSize.parse(size);
+        boolean small = phantoms == PhantomSize.SMALL;
+        int cases = this.cases != null ? this.cases : small ? 16 : 24;
         if (cases < 4) {
             throw new InputError("--cases must be at least 4 (the demo needs training and test cases)");
         }
         long t0 = System.nanoTime();
         Path cohort = out.resolve("cohort").toAbsolutePath();
         if (!Files.isDirectory(cohort.resolve(String.format("case_%05d", cases - 1)))) {
-            SyntheticCohort.write(cohort, cases, seed, PhantomSize.SMALL, new Progress("demo: synthetic cohort", cases));
+            SyntheticCohort.write(cohort, cases, seed, phantoms, new Progress("demo: synthetic cohort", cases));
         }
-        Config demo = RenalsegConfig.parseResource("conf/demo.conf");
+        Config demo = RenalsegConfig.parseResource(small ? "conf/demo.conf" : "conf/standard.conf");
         List<String> overrides = new ArrayList<>(sets);
         overrides.add("cohort.uri=\"" + cohort.toUri() + "\"");
         Config cfg = RenalsegConfig.parseOverrides(overrides).withFallback(demo)

@@ -48,19 +48,53 @@ public final class NiftiWriter {
         if (type != NiftiDatatype.INT16 && type != NiftiDatatype.FLOAT32) {
             throw new IllegalArgumentException("images are written as int16 or float32, not " + type.label);
         }
-        writeHeader(out, image.geometry(), type, "renalseg image");
+        write(out, image, type, 1, 0);
+    }
+
+    /**
+     * An image as int16, uint16 or float32 with scl_slope / scl_inter: stored = (value - inter) / slope,
+     * rounded and clamped for the integer types (scanners write CT as uint16 with slope 1, inter -1024).
+     */
+    public static void write(OutputStream out, ImageVolume image, NiftiDatatype type, double slope, double inter)
+        throws IOException {
+        if (type != NiftiDatatype.INT16 && type != NiftiDatatype.UINT16 && type != NiftiDatatype.FLOAT32) {
+            throw new IllegalArgumentException("images are written as int16, uint16 or float32, not " + type.label);
+        }
+        if (!(slope != 0) || !Double.isFinite(slope) || !Double.isFinite(inter)) {
+            throw new IllegalArgumentException("scl_slope must be finite and non-zero, scl_inter finite");
+        }
+        writeHeader(out, image.geometry(), type, "renalseg image", slope, inter);
         float[] v = image.voxels();
         ByteBuffer buf = ByteBuffer.allocate(CHUNK_VOXELS * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (int start = 0; start < v.length; start += CHUNK_VOXELS) {
             int end = Math.min(v.length, start + CHUNK_VOXELS);
             buf.clear();
             for (int i = start; i < end; i++) {
+                double x = (v[i] - inter) / slope;
                 if (type == NiftiDatatype.INT16) {
-                    long r = Math.round(v[i]);
+                    long r = Math.round(x);
                     buf.putShort((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, r)));
+                } else if (type == NiftiDatatype.UINT16) {
+                    buf.putShort((short) Math.max(0, Math.min(0xffff, Math.round(x))));
                 } else {
-                    buf.putFloat(v[i]);
+                    buf.putFloat((float) x);
                 }
+            }
+            out.write(buf.array(), 0, buf.position());
+        }
+        out.flush();
+    }
+
+    /** Labels as float32 (as some tools save segmentations: 0.0, 1.0, 2.0). */
+    public static void writeFloat(OutputStream out, LabelVolume labels) throws IOException {
+        writeHeader(out, labels.geometry(), NiftiDatatype.FLOAT32, "renalseg labels", 1, 0);
+        byte[] l = labels.labels();
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK_VOXELS * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int start = 0; start < l.length; start += CHUNK_VOXELS) {
+            int end = Math.min(l.length, start + CHUNK_VOXELS);
+            buf.clear();
+            for (int i = start; i < end; i++) {
+                buf.putFloat(l[i] & 0xff);
             }
             out.write(buf.array(), 0, buf.position());
         }
@@ -89,6 +123,11 @@ public final class NiftiWriter {
 
     static void writeHeader(OutputStream out, Geometry g, NiftiDatatype type, String description)
         throws IOException {
+        writeHeader(out, g, type, description, 1, 0);
+    }
+
+    static void writeHeader(OutputStream out, Geometry g, NiftiDatatype type, String description, double slope,
+                            double inter) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(VOX_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0, HEADER_SIZE);
         h.put(38, (byte) 'r'); // "regular", as nibabel writes it
@@ -108,8 +147,8 @@ public final class NiftiWriter {
             h.putFloat(76 + 4 * i, pixdim[i]);
         }
         h.putFloat(108, VOX_OFFSET);
-        h.putFloat(112, 1f); // scl_slope
-        h.putFloat(116, 0f); // scl_inter
+        h.putFloat(112, (float) slope); // scl_slope
+        h.putFloat(116, (float) inter); // scl_inter
         h.put(123, (byte) (2 | 8)); // mm, seconds
         byte[] desc = description.getBytes(StandardCharsets.US_ASCII);
         h.put(148, desc, 0, Math.min(desc.length, 79));

@@ -15,10 +15,14 @@ import renalseg.volume.LabelVolume;
  */
 public final class PhantomGenerator {
 
+    /** STANDARD cases have at most this many slices unless asked for more (thin slices only where they fit). */
+    public static final int DEFAULT_MAX_SLICES = 240;
     /** Anatomy sizes below are for this in-plane field of view (mm); SMALL phantoms shrink to theirs. */
     private static final double REFERENCE_FOV_XY = 224.0;
     private static final double REFERENCE_FOV_Z = 175.0;
     private static final double P_NO_TUMOR = 0.15;
+    /** SMALL cohorts are few cases (the demo holds out 6): most of them need a tumor to measure. */
+    private static final double P_NO_TUMOR_SMALL = 0.08;
     private static final double P_TINY_TUMOR = 0.15;
     private static final double P_SINGLE_KIDNEY_STANDARD = 0.05;
     /** Kidney semi-axes relative to the long (z) semi-axis: 11 x 5.7 x 4.6 cm kidneys. */
@@ -34,21 +38,42 @@ public final class PhantomGenerator {
         return String.format("case_%05d", index);
     }
 
+    /** CLINICAL: the slice counts of a clinical abdominal scan (bench case). */
+    static final int CLINICAL_MIN_SLICES = 100;
+    static final int CLINICAL_MAX_SLICES = 300;
+
     public static Phantom generate(long seed, int caseIndex, PhantomSize size) {
+        return generate(seed, caseIndex, size, DEFAULT_MAX_SLICES);
+    }
+
+    /**
+     * @param maxSlices STANDARD: the most slices a case may have (30-600; thin slices are drawn only where
+     *                  they fit); SMALL ignores it
+     */
+    public static Phantom generate(long seed, int caseIndex, PhantomSize size, int maxSlices) {
         SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + caseIndex * 7919L + 17);
-        double sxy = 0.6 + 0.2 * rnd.nextDouble();
-        double sz = size == PhantomSize.SMALL ? 2.5 + 2.5 * rnd.nextDouble()
-            : size == PhantomSize.CLINICAL ? 1.25 + 1.25 * rnd.nextDouble() : 1.0 + 4.0 * rnd.nextDouble();
+        boolean std = size == PhantomSize.STANDARD || size == PhantomSize.CLINICAL;
+        // STANDARD draws its acquisition and build from a stream of its own: SMALL cohorts stay as they were
+        Variation var = size == PhantomSize.CLINICAL ? Variation.draw(rnd.split(), CLINICAL_MIN_SLICES, CLINICAL_MAX_SLICES)
+            : std ? Variation.draw(rnd.split(), maxSlices) : null;
+        double sxy = std ? var.fovXy() / Variation.MATRIX : 0.6 + 0.2 * rnd.nextDouble();
+        double sz = std ? var.sliceMm() : 2.5 + 2.5 * rnd.nextDouble();
         int nx = size.nx;
         int ny = size.ny;
-        // (the same draws as before for SMALL and STANDARD: their phantoms stay what the tests know)
-        int nz = size.nz > 0 ? size.nz : (int) Math.round((size == PhantomSize.CLINICAL ? 250 + 125 * rnd.nextDouble()
-            : 150 + 50 * rnd.nextDouble()) / sz);
+        int nz = std ? var.slices() : size.nz;
         double fovX = nx * sxy;
         double fovY = ny * sxy;
         double fovZ = nz * sz;
         double sc = size == PhantomSize.SMALL ? fovX / REFERENCE_FOV_XY : 1.0;
         double scz = size == PhantomSize.SMALL ? fovZ / REFERENCE_FOV_Z : 1.0;
+        // organ positions scale with an anatomical frame: the field of view for miniatures, the patient's
+        // build for STANDARD (whose field of view leaves air around the body); z positions with 175 mm
+        double ax = std ? var.frameXy() : fovX;
+        double ay = std ? var.frameXy() : fovY;
+        double az = std ? REFERENCE_FOV_Z : fovZ;
+        double z0 = std ? var.zOffset() : 0;
+        Variation.Phase phase = std ? var.phase() : Variation.Phase.ARTERIAL;
+        SplittableRandom vr = std ? rnd.split() : null;
 
         double[][] affine = {
             {sxy, 0, 0, -sxy * (nx - 1) / 2.0},
@@ -63,23 +88,29 @@ public final class PhantomGenerator {
 
         Canvas c = new Canvas(g, hu, lab);
         // Body: an elliptic cylinder filling most of the field of view, air in the corners.
-        double bx = 0.49 * fovX;
-        double by = 0.43 * fovY;
-        double fat = 8 + 10 * rnd.nextDouble();
-        c.paintCylinder(0, -0.02 * fovY, bx, by, -100f);
-        c.paintCylinder(0, -0.02 * fovY, bx - fat * sc, by - fat * sc, 45f);
+        double extra = std ? var.extraFat() : 0;
+        double bx = 0.49 * ax + extra;
+        double by = 0.43 * ay + 0.8 * extra;
+        double fat = 8 + 10 * rnd.nextDouble() + extra;
+        c.paintCylinder(0, -0.02 * ay, bx, by, -100f);
+        c.paintCylinder(0, -0.02 * ay, bx - fat * sc, by - fat * sc, 45f);
         // Liver: upper right, anterior to the right kidney.
-        c.paintEllipsoid(new double[] {0.22 * fovX, 0.08 * fovY, 0.42 * fovZ},
-            new double[] {0.26 * fovX, 0.28 * fovY, 0.35 * fovZ}, Rot.IDENTITY, 70f + 15f * (float) rnd.nextDouble(), -1);
+        float liverHu = 70f + 15f * (float) rnd.nextDouble();
+        c.paintEllipsoid(new double[] {0.22 * ax, 0.08 * ay, 0.42 * az + z0},
+            new double[] {0.26 * ax, 0.28 * ay, 0.35 * az}, Rot.IDENTITY, std ? Variation.Phase.draw(phase.liver, vr)
+                : liverHu, -1);
         // Spine: vertebral body with a cortical rim, posterior elements behind it.
-        double spineY = -0.24 * fovY;
+        double spineY = -0.24 * ay;
         double rv = 15 * sc;
         c.paintCylinder(0, spineY, rv, rv, 700f);
         c.paintCylinder(0, spineY, rv - 2.5 * sc, rv - 2.5 * sc, 230f);
         c.paintCylinder(0, spineY - rv - 9 * sc, 7 * sc, 11 * sc, 450f);
         // Aorta (left of the midline, bright in the arterial phase) and the vena cava (right, not yet enhanced).
-        c.paintCylinder(-0.06 * fovX, spineY + rv + 12 * sc, 10 * sc, 10 * sc, 280f + 60f * (float) rnd.nextDouble());
-        c.paintCylinder(0.09 * fovX, spineY + rv + 10 * sc, 11 * sc, 8 * sc, 75f);
+        float aortaHu = 280f + 60f * (float) rnd.nextDouble();
+        c.paintCylinder(-0.06 * ax, spineY + rv + 12 * sc, 10 * sc, 10 * sc, std ? Variation.Phase.draw(phase.aorta, vr)
+            : aortaHu);
+        c.paintCylinder(0.09 * ax, spineY + rv + 10 * sc, 11 * sc, 8 * sc, std ? Variation.Phase.draw(phase.cava, vr)
+            : 75f);
 
         boolean single = size == PhantomSize.STANDARD && rnd.nextDouble() < P_SINGLE_KIDNEY_STANDARD;
         int keptSide = rnd.nextInt(2);
@@ -91,19 +122,36 @@ public final class PhantomGenerator {
             // side 0: patient right (+x), side 1: patient left (-x); the right kidney sits a little lower.
             double sign = side == 0 ? 1 : -1;
             double ml = 100 + 150 * rnd.nextDouble();
-            double az = Math.cbrt(ml * 1000 / (4.0 / 3 * Math.PI * KIDNEY_RX * KIDNEY_RY * NOTCH_KEEP));
-            double[] semi = {az * KIDNEY_RX * sc, az * KIDNEY_RY * sc, az * scz};
+            if (std) {
+                ml = 80 + 200 * vr.nextDouble();
+            }
+            double semiZ = Math.cbrt(ml * 1000 / (4.0 / 3 * Math.PI * KIDNEY_RX * KIDNEY_RY * NOTCH_KEEP));
+            double[] semi = {semiZ * KIDNEY_RX * sc, semiZ * KIDNEY_RY * sc, semiZ * scz};
             double[] centre = {
-                sign * (0.245 * fovX + 4 * sc * (rnd.nextDouble() - 0.5)),
-                spineY + 0.06 * fovY + 6 * sc * (rnd.nextDouble() - 0.5),
-                (side == 0 ? -0.05 : 0.03) * fovZ + 0.06 * fovZ * (rnd.nextDouble() - 0.5)};
+                sign * (0.245 * ax + 4 * sc * (rnd.nextDouble() - 0.5)),
+                spineY + 0.06 * ay + 6 * sc * (rnd.nextDouble() - 0.5),
+                (side == 0 ? -0.05 : 0.03) * az + 0.06 * az * (rnd.nextDouble() - 0.5) + z0};
+            if (std) {
+                // real kidneys sit 10-20 mm further apart or closer, higher or lower than the average
+                centre[0] += sign * 16 * (vr.nextDouble() - 0.5);
+                centre[1] += 12 * (vr.nextDouble() - 0.5);
+                centre[2] += 30 * (vr.nextDouble() - 0.5);
+            }
             // Upper poles lean towards the spine; the hilum faces medially and a little forward.
             // (miniatures shrink z less than x: keep the tilt's in-plane footprint in proportion)
             double tilt = Math.atan(Math.tan(Math.toRadians(8 + 10 * rnd.nextDouble())) * sc / scz) * sign;
             double twist = Math.toRadians(20 + 15 * rnd.nextDouble()) * -sign;
+            if (std) {
+                tilt = Math.toRadians(3 + 22 * vr.nextDouble()) * sign;
+                twist = Math.toRadians(10 + 35 * vr.nextDouble()) * -sign;
+            }
             Rot rot = Rot.aboutY(tilt).then(Rot.aboutZ(twist));
             float cortex = 170f + 50f * (float) rnd.nextDouble();
             float medulla = 80f + 30f * (float) rnd.nextDouble();
+            if (std) {
+                cortex = Variation.Phase.draw(phase.cortex, vr);
+                medulla = Math.min(cortex, Variation.Phase.draw(phase.medulla, vr));
+            }
             kidneys[side] = new Kidney(centre, semi, rot, sign);
             c.paintEllipsoid(centre, scale(semi, 1.35), rot, -90f, -1);
             c.paintKidney(kidneys[side], cortex, medulla);
@@ -111,11 +159,20 @@ public final class PhantomGenerator {
 
         boolean tumor = false;
         double tumorMl = 0;
-        if (rnd.nextDouble() >= P_NO_TUMOR) {
+        if (rnd.nextDouble() >= (size == PhantomSize.SMALL ? P_NO_TUMOR_SMALL : P_NO_TUMOR)) {
             int side = single ? keptSide : rnd.nextInt(2);
             Kidney k = kidneys[side];
-            tumorMl = rnd.nextDouble() < P_TINY_TUMOR ? 2 + 3 * rnd.nextDouble()
-                : Math.exp(Math.log(5) + (Math.log(150) - Math.log(5)) * rnd.nextDouble());
+            // miniatures shrink volumes ~15x: a 2-5 ml tumor would be ~100 voxels, so SMALL draws none
+            boolean tiny = rnd.nextDouble() < P_TINY_TUMOR && size != PhantomSize.SMALL;
+            // SMALL: 20-150 ml before shrinking (1-9 ml, 500-5000 voxels in the miniature); smaller ones would be a
+            // few hundred voxels, more than a minutes-long demo or CI run can learn to find
+            double smallest = size == PhantomSize.SMALL ? 20 : 5;
+            tumorMl = tiny ? 2 + 3 * rnd.nextDouble()
+                : Math.exp(Math.log(smallest) + (Math.log(150) - Math.log(smallest)) * rnd.nextDouble());
+            if (std) {
+                // log-uniform from 1 to 300 ml: small renal masses are common, 300 ml ones happen
+                tumorMl = Math.exp(Math.log(1) + (Math.log(300) - Math.log(1)) * vr.nextDouble());
+            }
             double r = Math.cbrt(tumorMl * 1000 * 3 / (4 * Math.PI));
             double[] semi = {r * sc * (0.85 + 0.3 * rnd.nextDouble()), r * sc * (0.85 + 0.3 * rnd.nextDouble()),
                 r * scz * (0.85 + 0.3 * rnd.nextDouble())};
@@ -123,12 +180,22 @@ public final class PhantomGenerator {
             double[] dir = k.lateralDirection(rnd);
             double[] onSurface = k.surfacePoint(dir);
             double push = tumorMl < 5 ? 0.6 + 0.3 * rnd.nextDouble() : 0.1 + 0.6 * rnd.nextDouble();
+            if (std) {
+                // endophytic (centre deep in the kidney), exophytic (centre outside it, a cap still inside) or
+                // in between; a tumor larger than its kidney is always mostly outside
+                double growth = vr.nextDouble();
+                push = growth < 0.25 && tumorMl < 60 ? 1.0 + 0.4 * vr.nextDouble()
+                    : growth < 0.6 ? -0.6 + 0.5 * vr.nextDouble() : 0.1 + 0.6 * vr.nextDouble();
+            }
             double[] inward = k.towardsCentre(onSurface);
             double[] centre = new double[3];
             for (int a = 0; a < 3; a++) {
                 centre[a] = onSurface[a] + inward[a] * push * semi[a];
             }
             float base = 50f + 70f * (float) rnd.nextDouble();
+            if (std) {
+                base = Variation.Phase.draw(phase.tumor, vr);
+            }
             boolean necrotic = tumorMl > 10 && rnd.nextDouble() < 0.5;
             double[][] waves = new double[3][4];
             for (double[] w : waves) {
@@ -138,16 +205,52 @@ public final class PhantomGenerator {
                 w[3] = rnd.nextDouble() * 2 * Math.PI;
             }
             tumor = c.paintTumor(centre, semi, Rot.aboutZ(rnd.nextDouble() * Math.PI), base, necrotic, waves,
-                bx - fat * sc, by - fat * sc, -0.02 * fovY);
+                bx - fat * sc, by - fat * sc, -0.02 * ay);
         }
 
+        if (std) {
+            paintCysts(c, kidneys, vr);
+        }
         double sigma = 10 + 6 * rnd.nextDouble();
+        if (std) {
+            sigma = var.noiseHu();
+        }
         for (int i = 0; i < n; i++) {
             hu[i] = (float) Math.rint(hu[i] + sigma * gaussian(rnd));
+        }
+        if (std) {
+            // scanners reconstruct -1024..3071 HU (what uint16 with scl_inter -1024 can hold)
+            for (int i = 0; i < n; i++) {
+                hu[i] = Math.max(-1024f, Math.min(3071f, hu[i]));
+            }
         }
         int kidneyCount = single ? 1 : 2;
         return new Phantom(caseId(caseIndex), new ImageVolume(g, hu), new LabelVolume(g, lab), kidneyCount,
             tumor, tumor ? tumorMl * sc * sc * scz : 0);
+    }
+
+    /**
+     * Simple renal cysts on a third of the kidneys: 0.5-40 ml, water density, round, on or in the kidney.
+     * KiTS19 counts cysts as kidney (KiTS21 gives them label 3), so they carry the kidney label: the network
+     * must learn that a dark round lesion is not tumor.
+     */
+    private static void paintCysts(Canvas c, Kidney[] kidneys, SplittableRandom r) {
+        for (Kidney k : kidneys) {
+            if (k == null || r.nextDouble() >= 0.33) {
+                continue;
+            }
+            int n = 1 + r.nextInt(2);
+            for (int i = 0; i < n; i++) {
+                double ml = Math.exp(Math.log(0.5) + (Math.log(40) - Math.log(0.5)) * r.nextDouble());
+                double rad = Math.cbrt(ml * 1000 * 3 / (4 * Math.PI));
+                double[] p = k.surfacePoint(k.lateralDirection(r));
+                double[] in = k.towardsCentre(p);
+                double push = -0.3 + 0.9 * r.nextDouble();
+                double[] centre = {p[0] + in[0] * push * rad, p[1] + in[1] * push * rad, p[2] + in[2] * push * rad};
+                c.paintEllipsoid(centre, new double[] {rad, rad, rad}, Rot.IDENTITY, (float) (5 + 12 * r.nextDouble()),
+                    1);
+            }
+        }
     }
 
     private static double gaussian(SplittableRandom rnd) {
@@ -243,142 +346,6 @@ public final class PhantomGenerator {
             double[] d = {centre[0] - p[0], centre[1] - p[1], centre[2] - p[2]};
             double len = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
             return new double[] {d[0] / len, d[1] / len, d[2] / len};
-        }
-    }
-
-    /** Paints shapes into the canonical arrays; each shape visits only its bounding box. */
-    private static final class Canvas {
-        private final Geometry g;
-        private final float[] hu;
-        private final byte[] lab;
-        private final double[] sp;
-        private final double[] origin;
-
-        Canvas(Geometry g, float[] hu, byte[] lab) {
-            this.g = g;
-            this.hu = hu;
-            this.lab = lab;
-            this.sp = g.spacing();
-            this.origin = new double[] {g.affine()[0][3], g.affine()[1][3], g.affine()[2][3]};
-        }
-
-        private int lo(int axis, double world) {
-            return Math.max(0, (int) Math.floor((world - origin[axis]) / sp[axis]));
-        }
-
-        private int hi(int axis, double world, int n) {
-            return Math.min(n - 1, (int) Math.ceil((world - origin[axis]) / sp[axis]));
-        }
-
-        private double w(int axis, int idx) {
-            return origin[axis] + idx * sp[axis];
-        }
-
-        void paintCylinder(double cx, double cy, double rx, double ry, float value) {
-            for (int k = 0; k < g.nz(); k++) {
-                for (int j = lo(1, cy - ry); j <= hi(1, cy + ry, g.ny()); j++) {
-                    double dy = (w(1, j) - cy) / ry;
-                    for (int i = lo(0, cx - rx); i <= hi(0, cx + rx, g.nx()); i++) {
-                        double dx = (w(0, i) - cx) / rx;
-                        if (dx * dx + dy * dy <= 1) {
-                            hu[g.index(i, j, k)] = value;
-                        }
-                    }
-                }
-            }
-        }
-
-        /** Paints an ellipsoid; label >= 0 also sets the label. */
-        void paintEllipsoid(double[] c, double[] semi, Rot rot, float value, int label) {
-            double r = Math.max(semi[0], Math.max(semi[1], semi[2]));
-            double[] l = new double[3];
-            for (int k = lo(2, c[2] - r); k <= hi(2, c[2] + r, g.nz()); k++) {
-                for (int j = lo(1, c[1] - r); j <= hi(1, c[1] + r, g.ny()); j++) {
-                    for (int i = lo(0, c[0] - r); i <= hi(0, c[0] + r, g.nx()); i++) {
-                        rot.toLocal(w(0, i) - c[0], w(1, j) - c[1], w(2, k) - c[2], l);
-                        double q = sq(l[0] / semi[0]) + sq(l[1] / semi[1]) + sq(l[2] / semi[2]);
-                        if (q <= 1) {
-                            int idx = g.index(i, j, k);
-                            hu[idx] = value;
-                            if (label >= 0) {
-                                lab[idx] = (byte) label;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        void paintKidney(Kidney kd, float cortex, float medulla) {
-            double[] c = kd.centre();
-            double[] semi = kd.semi();
-            double[] hil = kd.hilumLocal();
-            double hr = kd.hilumRadius();
-            double r = Math.max(semi[0], Math.max(semi[1], semi[2]));
-            double[] l = new double[3];
-            for (int k = lo(2, c[2] - r); k <= hi(2, c[2] + r, g.nz()); k++) {
-                for (int j = lo(1, c[1] - r); j <= hi(1, c[1] + r, g.ny()); j++) {
-                    for (int i = lo(0, c[0] - r); i <= hi(0, c[0] + r, g.nx()); i++) {
-                        kd.rot().toLocal(w(0, i) - c[0], w(1, j) - c[1], w(2, k) - c[2], l);
-                        double q = sq(l[0] / semi[0]) + sq(l[1] / semi[1]) + sq(l[2] / semi[2]);
-                        if (q > 1) {
-                            continue;
-                        }
-                        int idx = g.index(i, j, k);
-                        double h = sq((l[0] - hil[0]) / hr) + sq((l[1] - hil[1]) / hr) + sq(l[2] / (1.6 * hr));
-                        if (h <= 1) {
-                            hu[idx] = -60f; // renal sinus fat: not kidney
-                            continue;
-                        }
-                        // Medulla: pyramids deep to the cortex, lobulated along the long axis.
-                        double lobes = 0.08 * Math.cos(l[2] / semi[2] * 5 * Math.PI);
-                        hu[idx] = q < 0.45 + lobes ? medulla : cortex;
-                        lab[idx] = 1;
-                    }
-                }
-            }
-        }
-
-        /** Paints a tumor inside the body; returns whether any voxel was labelled. */
-        boolean paintTumor(double[] c, double[] semi, Rot rot, float base, boolean necrotic, double[][] waves,
-                           double bodyRx, double bodyRy, double bodyCy) {
-            double r = Math.max(semi[0], Math.max(semi[1], semi[2]));
-            double[] l = new double[3];
-            boolean any = false;
-            for (int k = lo(2, c[2] - r); k <= hi(2, c[2] + r, g.nz()); k++) {
-                for (int j = lo(1, c[1] - r); j <= hi(1, c[1] + r, g.ny()); j++) {
-                    for (int i = lo(0, c[0] - r); i <= hi(0, c[0] + r, g.nx()); i++) {
-                        double x = w(0, i);
-                        double y = w(1, j);
-                        if (sq(x / bodyRx) + sq((y - bodyCy) / bodyRy) > 1) {
-                            continue;
-                        }
-                        rot.toLocal(x - c[0], y - c[1], w(2, k) - c[2], l);
-                        double q = sq(l[0] / semi[0]) + sq(l[1] / semi[1]) + sq(l[2] / semi[2]);
-                        if (q > 1) {
-                            continue;
-                        }
-                        double tex = 0;
-                        for (double[] wv : waves) {
-                            tex += Math.cos(wv[0] * l[0] + wv[1]) * Math.cos(wv[0] * l[1] + wv[2])
-                                * Math.cos(wv[0] * l[2] + wv[3]);
-                        }
-                        double v = base + 22 * tex;
-                        if (necrotic && q < 0.3) {
-                            v = 15 + 10 * tex;
-                        }
-                        int idx = g.index(i, j, k);
-                        hu[idx] = (float) v;
-                        lab[idx] = 2;
-                        any = true;
-                    }
-                }
-            }
-            return any;
-        }
-
-        private static double sq(double v) {
-            return v * v;
         }
     }
 }

@@ -4,20 +4,21 @@ import java.util.Locale;
 import renalseg.util.InputError;
 
 /**
- * Phantom sizes. STANDARD looks like real arterial-phase CT around the kidneys: 320 x 320 in-plane at
- * 0.6-0.8 mm (a 192-256 mm field of view: at 256 x 256 two kidneys of 250 ml and the spine between them
- * do not fit at that spacing), 1-5 mm slices over 150-200 mm, kidneys of 100-250 ml, tumors of 2-150 ml.
- * SMALL keeps tests fast: 96 x 96 x 32 voxels with in-plane spacing 0.6-0.8 mm and
- * 2.5-5 mm slices, the same anatomy shrunk to that field of view (a miniature: organ volumes scale with
- * it, kidneys of roughly 5-25 ml).
+ * Phantom sizes. STANDARD varies like clinical cohorts (see {@link Variation}): a 512 x 512 matrix over a
+ * 300-450 mm field of view, 0.5-5 mm slices, 30-600 slices (at most {@link PhantomGenerator#DEFAULT_MAX_SLICES}
+ * unless asked for more), arterial, portal-venous or nephrographic phase, noise, build, kidneys of 80-280 ml
+ * at varied positions and rotations, tumors of 1-300 ml (endophytic to exophytic), cysts; their files vary
+ * in orientation and datatype ({@link HeaderVariant}). SMALL keeps tests fast: 96 x 96 x 32 voxels with
+ * in-plane spacing 0.6-0.8 mm and 2.5-5 mm slices, arterial phase, the same anatomy shrunk to that field of
+ * view (a miniature: organ volumes scale with it, kidneys of roughly 5-25 ml), stored as KiTS19 stores cases.
  */
 public enum PhantomSize {
     SMALL(96, 96, 32),
-    STANDARD(320, 320, -1),
-    /** A clinical scan's grid (KiTS19's 512 x 512), 1.25-2.5 mm slices over 250-375 mm: 100-300 slices. */
+    STANDARD(512, 512, -1),
+    /** A clinical scan for cost measurements: a STANDARD phantom of 100-300 slices. */
     CLINICAL(512, 512, -1);
 
-    /** In-plane voxels, and slices (-1: from the slice spacing, to cover 150-200 mm). */
+    /** In-plane voxels, and slices (-1: drawn per case). */
     public final int nx;
     public final int ny;
     public final int nz;

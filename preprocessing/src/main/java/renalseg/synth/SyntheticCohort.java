@@ -1,6 +1,7 @@
 package renalseg.synth;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,10 @@ import renalseg.volume.ImageVolume;
 import renalseg.volume.LabelVolume;
 
 /**
- * Writes synthetic cohorts in the KiTS19 layout: {@code case_XXXXX/imaging.nii.gz} (int16 HU) and
- * {@code segmentation.nii.gz} (uint8 labels), stored as KiTS19 stores them: arrays slice-first (Z, Y, X)
- * with an affine whose axis codes are I, P, L — so every reader downstream must handle orientation.
+ * Writes synthetic cohorts in the KiTS19 layout: {@code case_XXXXX/imaging.nii.gz} and
+ * {@code segmentation.nii.gz}. SMALL cases are stored as KiTS19 stores them (int16 HU, uint8 labels, arrays
+ * slice-first (Z, Y, X) with axis codes I, P, L); STANDARD cases mix orientations and datatypes
+ * ({@link HeaderVariant}) as real cohorts do, so every reader downstream must handle them.
  */
 public final class SyntheticCohort {
 
@@ -31,12 +33,27 @@ public final class SyntheticCohort {
 
     public static List<Phantom> write(Path dir, int cases, long seed, PhantomSize size, Progress progress)
         throws IOException {
+        return write(dir, cases, seed, size, PhantomGenerator.DEFAULT_MAX_SLICES, progress);
+    }
+
+    /** @param maxSlices STANDARD: the most slices per case (30-600) */
+    public static List<Phantom> write(Path dir, int cases, long seed, PhantomSize size, int maxSlices,
+                                      Progress progress) throws IOException {
         List<Phantom> out = new ArrayList<>();
         for (int i = 0; i < cases; i++) {
-            Phantom p = PhantomGenerator.generate(seed, i, size);
+            Phantom p = PhantomGenerator.generate(seed, i, size, maxSlices);
+            HeaderVariant h = variant(seed, i, size);
             Path caseDir = dir.resolve(p.caseId());
-            NiftiWriter.write(caseDir.resolve(IMAGE), toKits19(p.image()), NiftiDatatype.INT16);
-            NiftiWriter.write(caseDir.resolve(LABELS), toKits19(p.labels()));
+            try (OutputStream o = NiftiWriter.open(caseDir.resolve(IMAGE))) {
+                NiftiWriter.write(o, h.stored(p.image()), h.image(), h.slope(), h.inter());
+            }
+            try (OutputStream o = NiftiWriter.open(caseDir.resolve(LABELS))) {
+                if (h.labels() == NiftiDatatype.FLOAT32) {
+                    NiftiWriter.writeFloat(o, h.stored(p.labels()));
+                } else {
+                    NiftiWriter.write(o, h.stored(p.labels()));
+                }
+            }
             out.add(new Phantom(p.caseId(), null, null, p.kidneys(), p.hasTumor(), p.tumorMlDrawn()));
             if (progress != null) {
                 progress.step(1);
@@ -45,51 +62,22 @@ public final class SyntheticCohort {
         return out;
     }
 
+    /** How case {@code index}'s files are stored: KiTS19's way for SMALL, drawn per case for STANDARD. */
+    public static HeaderVariant variant(long seed, int index, PhantomSize size) {
+        return size == PhantomSize.SMALL ? HeaderVariant.KITS19
+            : HeaderVariant.draw(new java.util.SplittableRandom(seed * 31L + index * 104_729L + 5));
+    }
+
     /** The KiTS19 grid of a canonical (RAS, diagonal affine) grid: axes reversed and each one flipped. */
     static Geometry kits19Geometry(Geometry c) {
-        double[][] a = c.affine();
-        double[] s = c.spacing();
-        double[][] k = {
-            {0, 0, -s[0], s[0] * (c.nx() - 1) + a[0][3]},
-            {0, -s[1], 0, s[1] * (c.ny() - 1) + a[1][3]},
-            {-s[2], 0, 0, s[2] * (c.nz() - 1) + a[2][3]},
-            {0, 0, 0, 1}};
-        return new Geometry(c.nz(), c.ny(), c.nx(), new double[] {s[2], s[1], s[0]}, k);
+        return HeaderVariant.KITS19.stored(c);
     }
 
     static ImageVolume toKits19(ImageVolume v) {
-        Geometry c = v.geometry();
-        float[] src = v.voxels();
-        float[] dst = new float[src.length];
-        remap(c, (from, to) -> dst[to] = src[from]);
-        return new ImageVolume(kits19Geometry(c), dst);
+        return HeaderVariant.KITS19.stored(v);
     }
 
     static LabelVolume toKits19(LabelVolume v) {
-        Geometry c = v.geometry();
-        byte[] src = v.labels();
-        byte[] dst = new byte[src.length];
-        remap(c, (from, to) -> dst[to] = src[from]);
-        return new LabelVolume(kits19Geometry(c), dst);
-    }
-
-    private interface Move {
-        void apply(int from, int to);
-    }
-
-    /** Canonical (i, j, k) goes to stored (a, b, c) = (nz-1-k, ny-1-j, nx-1-i), axis a fastest. */
-    private static void remap(Geometry c, Move move) {
-        int nx = c.nx();
-        int ny = c.ny();
-        int nz = c.nz();
-        for (int k = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                int base = nx * (j + ny * k);
-                for (int i = 0; i < nx; i++) {
-                    int to = (nz - 1 - k) + nz * ((ny - 1 - j) + ny * (nx - 1 - i));
-                    move.apply(base + i, to);
-                }
-            }
-        }
+        return HeaderVariant.KITS19.stored(v);
     }
 }

@@ -12,13 +12,19 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import renalseg.io.NiftiDatatype;
+import renalseg.io.NiftiImage;
+import renalseg.io.NiftiReader;
 import renalseg.volume.Geometry;
 import renalseg.volume.ImageVolume;
 import renalseg.volume.LabelVolume;
+import renalseg.volume.Reorientation;
 
 class SyntheticCohortTest {
 
@@ -96,45 +102,102 @@ class SyntheticCohortTest {
     }
 
     @Test
-    void standardPhantomsHaveTwoKidneysOfPlausibleVolumeAndMostHaveTumors() {
-        int withTumor = 0;
+    void standardCohortsVaryLikeClinicalOnesAndReadBackExactly(@TempDir Path dir) throws IOException {
+        // header variants are drawn without painting anything: over 24 cases every kind appears
+        Set<String> axcodes = new HashSet<>();
+        Set<NiftiDatatype> images = new HashSet<>();
+        Set<NiftiDatatype> labelTypes = new HashSet<>();
+        for (int i = 0; i < 24; i++) {
+            HeaderVariant h = SyntheticCohort.variant(3, i, PhantomSize.STANDARD);
+            axcodes.add(h.axcodes());
+            images.add(h.image());
+            labelTypes.add(h.labels());
+        }
+        assertEquals(Set.of("IPL", "RAS", "LPS", "LPI"), axcodes);
+        assertEquals(Set.of(NiftiDatatype.INT16, NiftiDatatype.UINT16, NiftiDatatype.FLOAT32), images);
+        assertEquals(Set.of(NiftiDatatype.UINT8, NiftiDatatype.FLOAT32), labelTypes);
+
         int cases = 6;
+        int maxSlices = 32; // keeps the test small: thick slices only
+        List<Phantom> drawn = SyntheticCohort.write(dir, cases, 3, PhantomSize.STANDARD, maxSlices, null);
+        int withTumor = 0;
+        Set<Double> fovs = new HashSet<>();
+        Set<String> written = new HashSet<>();
         for (int i = 0; i < cases; i++) {
-            Phantom p = PhantomGenerator.generate(11, i, PhantomSize.STANDARD);
-            Geometry g = p.labels().geometry();
-            assertEquals(320, g.nx());
+            Path caseDir = dir.resolve(PhantomGenerator.caseId(i));
+            NiftiImage img = NiftiReader.read(caseDir.resolve(SyntheticCohort.IMAGE));
+            HeaderVariant h = SyntheticCohort.variant(3, i, PhantomSize.STANDARD);
+            assertEquals(h.axcodes(), img.header().axcodes(), "case " + i);
+            assertEquals(h.image(), img.header().datatype());
+            assertEquals(h.inter(), img.header().inter(), 0);
+            written.add(h.axcodes());
+            written.add(h.image().label);
+            written.add("labels " + h.labels().label);
+            LabelVolume lab = NiftiReader.readLabels(caseDir.resolve(SyntheticCohort.LABELS));
+            // back in canonical order, the files hold exactly what the generator painted
+            Phantom p = PhantomGenerator.generate(3, i, PhantomSize.STANDARD, maxSlices);
+            Reorientation r = Reorientation.of(img.volume().geometry());
+            // (delta 0: the generator's rint may give -0.0, which int16 stores as 0)
+            assertArrayEquals(p.image().voxels(), r.toCanonical(img.volume()).voxels(), 0f, "case " + i);
+            assertArrayEquals(p.labels().labels(), r.toCanonical(lab).labels());
+            assertArrayEquals(p.image().geometry().toWorld(3, 5, 7), r.canonical().toWorld(3, 5, 7), 1e-3);
+
+            Geometry g = p.image().geometry();
             double[] sp = g.spacing();
-            assertTrue(sp[2] >= 1 && sp[2] <= 5);
-            double zExtent = g.nz() * sp[2];
-            assertTrue(zExtent >= 145 && zExtent <= 205, "z coverage " + zExtent);
-            // Kidney (and tumor) voxels by side: canonical x above the middle is patient right.
-            double[] sideMl = new double[2];
-            double tumorMl = 0;
-            byte[] lab = p.labels().labels();
-            for (int k = 0; k < g.nz(); k++) {
-                for (int j = 0; j < g.ny(); j++) {
-                    for (int x = 0; x < g.nx(); x++) {
-                        int v = lab[g.index(x, j, k)];
-                        if (v > 0) {
-                            sideMl[x >= g.nx() / 2 ? 0 : 1] += g.voxelMl();
-                        }
-                        if (v == 2) {
-                            tumorMl += g.voxelMl();
-                        }
-                    }
-                }
+            assertEquals(512, g.nx());
+            assertEquals(512, g.ny());
+            double fov = 512 * sp[0];
+            assertTrue(fov >= 300 && fov <= 450, "field of view " + fov);
+            fovs.add(Math.floor(fov / 25));
+            assertTrue(sp[2] >= 0.5 && sp[2] <= 5, "slice spacing " + sp[2]);
+            assertTrue(g.nz() >= 30 && g.nz() <= maxSlices, "slices " + g.nz());
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (float v : p.image().voxels()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
-            if (p.kidneys() == 2) {
-                for (double ml : sideMl) {
-                    assertTrue(ml > 90 && ml < 300, "kidney volume " + ml + " ml, case " + i);
-                }
+            assertTrue(min > -1200 && min < -850, "air, min " + min);
+            assertTrue(max > 250 && max < 1300, "contrast and bone, max " + max);
+            long[] counts = new long[3];
+            for (byte b : p.labels().labels()) {
+                counts[b]++;
             }
+            double kidneyMl = (counts[1] + counts[2]) * g.voxelMl();
+            // two kidneys of 80-280 ml, cysts and tumor added; a short scan may cut off a pole
+            assertTrue(kidneyMl > 50 * p.kidneys() && kidneyMl < 900, "kidney and tumor " + kidneyMl + " ml, case " + i);
+            assertEquals(p.hasTumor(), counts[2] > 0);
             if (p.hasTumor()) {
                 withTumor++;
-                assertTrue(tumorMl >= 1 && tumorMl <= 160, "tumor volume " + tumorMl);
+                double tumorMl = counts[2] * g.voxelMl();
+                assertTrue(tumorMl > 0.2 && tumorMl < 330, "tumor " + tumorMl + " ml, case " + i);
             }
+            assertEquals(drawn.get(i).hasTumor(), p.hasTumor());
         }
         assertTrue(withTumor >= cases / 2, "most cases have a tumor: " + withTumor);
+        assertTrue(fovs.size() >= 3, "fields of view vary: " + fovs);
+        // the exact read-back above covered these header variants
+        assertTrue(written.containsAll(Set.of("IPL", "RAS", "LPS", "int16", "uint16", "float32", "labels uint8",
+            "labels float32")), written.toString());
+    }
+
+    @Test
+    void mostSmallPhantomsHaveATumorLargeEnoughToSegment() {
+        int withTumor = 0;
+        int cases = 24;
+        for (int i = 0; i < cases; i++) {
+            Phantom p = PhantomGenerator.generate(7, i, PhantomSize.SMALL);
+            long tumor = 0;
+            for (byte b : p.labels().labels()) {
+                tumor += b == 2 ? 1 : 0;
+            }
+            assertEquals(p.hasTumor(), tumor > 0);
+            if (p.hasTumor()) {
+                withTumor++;
+                assertTrue(tumor >= 100, "case " + i + ": " + tumor + " tumor voxels");
+            }
+        }
+        assertTrue(withTumor >= 20, withTumor + " of " + cases);
     }
 
     @Test

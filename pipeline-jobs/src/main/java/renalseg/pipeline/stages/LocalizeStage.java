@@ -29,6 +29,7 @@ import renalseg.pipeline.HadoopSettings;
 import renalseg.pipeline.LocalizerPool;
 import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResampleSpacing;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.plan.SegmentationPlan;
@@ -86,7 +87,7 @@ public final class LocalizeStage implements Stage {
         Broadcast<byte[][]> files = haveLocalizer && !todo.isEmpty() ? ctx.jsc().broadcast(checkpoints.localizerFiles())
             : null;
         String localizerId = ctx.run().root() + "#localizer#" + System.nanoTime();
-        ConfigText conf = new ConfigText(cfg);
+        ConfigText conf = new ConfigText(todo.isEmpty() ? cfg : ResampleSpacing.resolve(ctx));
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("localize cases");
         JavaRDD<CaseRow> in = ctx.jsc().parallelize(todo, ctx.partitions(todo.size()));
@@ -156,9 +157,6 @@ public final class LocalizeStage implements Stage {
                 return found[0].placements();
             };
             PreparedCase pc = CaseSegmenter.prepare(caseId, d.image(), d.labels(), source, plan);
-            if (pc.resampled()) {
-                throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
-            }
             Localization l = found[0];
             System.err.println("renalseg: localize: " + l.describe());
             if (pc.rois().isEmpty()) {

@@ -83,12 +83,14 @@ public final class PostprocessStage implements Stage {
         List<KidneyRoi> rois = new ArrayList<>();
         List<byte[]> results = new ArrayList<>();
         String imageUri = null;
+        double[] processingSpacing = null;
         for (Row r : roiRows) {
             PredictionRow p = PredictionRow.from(r);
             imageUri = Cols.str(r, "image_uri");
             KidneyRoi roi = RoiCodec.decode(Cols.bytes(r, "roi"));
             float[] probs = p.probabilities() == null ? null : RoiCodec.decodeFloats(p.probabilities());
             double[] spacing = Cols.doubles(r, "spacing");
+            processingSpacing = spacing;
             // a kidney ROI keeps its largest kidney-or-tumor component; the CRF uses the task's share of the
             // cores (1 under the CPU-only profile of GPU clusters)
             results.add(CaseSegmenter.postprocess(roi, RoiCodec.decodeBytes(p.labels()), probs, spacing, plan, 1,
@@ -98,8 +100,9 @@ public final class PostprocessStage implements Stage {
         CaseReader reader = new CaseReader(CohortSettings.from(conf.get()), hadoop.configuration());
         NiftiHeader h = reader.header(imageUri);
         Reorientation ro = Reorientation.of(h.geometry());
-        // the ROIs were cut from the canonical grid (the pipeline does not resample yet: localize refuses it)
-        LabelVolume source = new PreparedCase(caseId, ro, ro.canonical(), rois).pasteToSource(results);
+        // ROIs are on the processing grid (resampled or not); results go back to the image's own grid
+        LabelVolume source = new PreparedCase(caseId, ro, PreparedCase.processingGrid(ro, processingSpacing), rois)
+            .pasteToSource(results);
         Path out = new Path(segDir + "/" + caseId + ".nii.gz");
         FileSystem fs = out.getFileSystem(hadoop.configuration());
         renalseg.io.AtomicFiles.write(fs, out, os -> {

@@ -31,6 +31,7 @@ import renalseg.pipeline.Outcome;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.ResourceProfiles;
 import renalseg.pipeline.Pretrained;
+import renalseg.pipeline.ResampleSpacing;
 import renalseg.pipeline.Stage;
 import renalseg.pipeline.StageProgress;
 import renalseg.roi.CasePreprocessor;
@@ -49,8 +50,8 @@ import renalseg.transforms.PreprocessSettings;
 import renalseg.util.InputError;
 
 /**
- * Stage 2: each case read in full on an executor, reoriented to canonical RAS, HU windowed and scaled to
- * [0, 1], and cut into one ROI per kidney; {@code rois} holds each ROI (RoiCodec bytes: voxels, labels,
+ * Stage 2: each case read in full on an executor, reoriented to canonical RAS, resampled when
+ * {@code preprocess.resample} says so, HU windowed and scaled to [0, 1], and cut into one ROI per kidney; {@code rois} holds each ROI (RoiCodec bytes: voxels, labels,
  * box) with its geometry. The training set's mean intensity (over the training ROIs) goes to the
  * {@code normalization} table; materialization and inference subtract it. When this run trains the
  * localizer, the labelled training cases' coarse scans go to {@code coarse} (the same read of each case).
@@ -71,7 +72,7 @@ public final class PreprocessStage implements Stage {
     @Override
     public StageResult run(PipelineContext ctx) {
         List<CaseRow> list = ctx.run().rows(ctx.spark(), CaseRow.TABLE).stream().filter(CaseRow::ok).toList();
-        ConfigText conf = new ConfigText(ctx.config());
+        ConfigText conf = new ConfigText(ResampleSpacing.resolve(ctx));
         HadoopSettings hadoop = HadoopSettings.of(ctx.spark().sparkContext().getConf());
         LongAccumulator done = ctx.counter("preprocess cases");
         JavaRDD<CaseRow> in = ctx.jsc().parallelize(new ArrayList<>(list), ctx.partitions(list.size()));
@@ -150,9 +151,6 @@ public final class PreprocessStage implements Stage {
         RoiSettings rs = RoiSettings.from(cfg);
         PreprocessSettings ps = PreprocessSettings.from(cfg);
         PreparedCase pc = new CasePreprocessor(ps, rs, new LabelRoiSource(rs)).prepare(d);
-        if (pc.resampled()) {
-            throw new InputError(caseId + ": preprocess.resample is not supported by the Spark pipeline yet");
-        }
         if (pc.rois().isEmpty()) {
             throw new InputError(caseId + ": no kidney in the label map, so no ROI");
         }

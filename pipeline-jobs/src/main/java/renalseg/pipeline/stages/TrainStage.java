@@ -28,6 +28,7 @@ import renalseg.plan.SegmentationPlan;
 import renalseg.pipeline.CoarseStore;
 import renalseg.pipeline.ConfigText;
 import renalseg.pipeline.PipelineContext;
+import renalseg.pipeline.ResampleSpacing;
 import renalseg.pipeline.Pretrained;
 import renalseg.pipeline.RoiStore;
 import renalseg.pipeline.Stage;
@@ -119,7 +120,7 @@ public final class TrainStage implements Stage {
         DistributedSettings ds = DistributedSettings.from(cfg, ctx.spark().sparkContext().defaultParallelism());
         double mean = ctx.run().rows(ctx.spark(), NormalizationRow.TABLE).get(0).mean();
         // what the preprocess stage cut the ROIs with, and the inference defaults: saved with the network
-        SegmentationPlan plan = SegmentationPlan.from(cfg);
+        SegmentationPlan plan = SegmentationPlan.from(ResampleSpacing.resolve(ctx));
 
         ArrayList<SampleRecord> manifest = new ArrayList<>();
         for (Row r : ctx.run().read(ctx.spark(), SampleRow.TABLE).orderBy("sample").collectAsList()) {
