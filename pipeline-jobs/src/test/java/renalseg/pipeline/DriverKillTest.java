@@ -44,8 +44,8 @@ class DriverKillTest {
     @TempDir
     Path tmp;
 
-    /** Columns that measure time, not results. */
-    private static final List<String> TIMING = List.of("started_at", "seconds", "time_s", "samples_per_s");
+    /** Columns that measure time or name the process (executor "pid@host"), not results. */
+    private static final List<String> TIMING = List.of("started_at", "seconds", "time_s", "samples_per_s", "executor");
 
     @Test
     void killedAnywhereThenRerunEqualsUninterruptedAndLeaksNoCredential() throws Exception {

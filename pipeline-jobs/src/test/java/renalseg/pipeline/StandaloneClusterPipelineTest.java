@@ -179,6 +179,8 @@ class StandaloneClusterPipelineTest {
         StandaloneSubmission s = StandaloneSubmission.start(cluster, jar, config, tmp.resolve("submit-c"), runB,
             "--redo", "infer,postprocess,evaluate");
         s.awaitLog("renalseg: stage infer ...", DRIVER_TIMEOUT_S);
+        // the job that segments the ROIs has started (its stages are named after InferStage's repartition)
+        s.awaitJobStart("repartition at InferStage", DRIVER_TIMEOUT_S);
         s.killExecutor(cluster);
         assertEquals(0, s.await(DRIVER_TIMEOUT_S), s.output());
         assertTrue(SparkEventLog.read(s.eventLogDir).removedExecutors.size() >= 1, "the killed executor was noticed");

@@ -70,7 +70,7 @@ final class StandaloneSubmission {
     void awaitLog(String text, long timeoutSeconds) throws IOException, InterruptedException {
         long end = System.currentTimeMillis() + timeoutSeconds * 1000;
         while (System.currentTimeMillis() < end) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
+            if (Files.exists(log) && read(log).contains(text)) {
                 return;
             }
             if (!driver.isAlive()) {
@@ -122,6 +122,26 @@ final class StandaloneSubmission {
         throw new AssertionError("no executor of " + app + " to kill");
     }
 
+    /**
+     * Waits until Spark's event log has a job start naming a stage that mentions {@code stageText} (job
+     * starts are flushed to the log at once, unlike task events): that job's tasks are then being launched.
+     */
+    void awaitJobStart(String stageText, long timeoutSeconds) throws IOException, InterruptedException {
+        Path file = eventLogDir.resolve(appId() + ".inprogress");
+        long end = System.currentTimeMillis() + timeoutSeconds * 1000;
+        while (System.currentTimeMillis() < end) {
+            if (Files.exists(file) && read(file).lines()
+                .anyMatch(l -> l.contains("\"SparkListenerJobStart\"") && l.contains(stageText))) {
+                return;
+            }
+            if (!driver.isAlive()) {
+                throw new AssertionError("the driver ended before a job with '" + stageText + "':\n" + Loopback.tail(log));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no job with '" + stageText + "' in " + timeoutSeconds + " s:\n" + Loopback.tail(log));
+    }
+
     /** Waits for the driver to end; returns its exit code. */
     int await(long timeoutSeconds) throws InterruptedException {
         if (!driver.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -138,6 +158,11 @@ final class StandaloneSubmission {
     }
 
     String output() throws IOException {
-        return Files.readString(log);
+        return read(log);
+    }
+
+    /** A file being written: a multi-byte character cut at its end must not fail the read. */
+    private static String read(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
     }
 }
