@@ -27,6 +27,8 @@ import renalseg.util.InputError;
  */
 public final class PlanResolution {
 
+    private static final String SPACING_KEY = "preprocess.resample.spacing-mm";
+
     private PlanResolution() {
     }
 
@@ -48,8 +50,10 @@ public final class PlanResolution {
             || config.getBoolean("preprocess.resample.enabled");
         Config out = config;
         for (String k : SegmentationPlan.TRAINING_KEYS) {
-            boolean counts = resampling || !k.equals("preprocess.resample.spacing-mm");
-            if (counts && explicit(config, k) && !same(config.getValue(k).unwrapped(), p.getValue(k).unwrapped())) {
+            boolean counts = resampling || !k.equals(SPACING_KEY);
+            // "auto" asks for the training cases' median: the plan holds the value that was worked out
+            boolean auto = k.equals(SPACING_KEY) && "auto".equals(config.getValue(k).unwrapped());
+            if (counts && !auto && explicit(config, k) && !same(config.getValue(k).unwrapped(), p.getValue(k).unwrapped())) {
                 throw new InputError(k + " = " + render(config.getValue(k)) + " differs from " + render(p.getValue(k))
                     + " that " + what + " was trained with (a training-time key: drop the override or retrain)");
             }

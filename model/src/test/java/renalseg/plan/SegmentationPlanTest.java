@@ -87,6 +87,13 @@ class SegmentationPlanTest {
         // the resampling spacing counts only when resampling is on
         assertEquals(-100, resolve(user("preprocess.resample.spacing-mm=[1,1,1]"), p).getDouble("preprocess.hu-min"));
         assertThrows(InputError.class, () -> resolve(user("preprocess.resample.enabled=true"), p));
+        // spacing-mm = auto is the training cases' median, which a resampling plan holds as numbers
+        SegmentationPlan r = SegmentationPlan.from(user("preprocess.resample.enabled=true",
+            "preprocess.resample.spacing-mm=[0.85,0.85,2.5]"));
+        Config auto = resolve(user("preprocess.resample.enabled=true", "preprocess.resample.spacing-mm=auto"), r);
+        assertEquals(List.of(0.85, 0.85, 2.5), auto.getDoubleList("preprocess.resample.spacing-mm"));
+        assertThrows(InputError.class, () -> resolve(user("preprocess.resample.enabled=true",
+            "preprocess.resample.spacing-mm=[1,1,1]"), r));
     }
 
     @Test

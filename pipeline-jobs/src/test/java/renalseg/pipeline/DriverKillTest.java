@@ -56,7 +56,9 @@ class DriverKillTest {
             base.add("--set");
             base.add(s);
         }
-        base.addAll(List.of("--set", "split.test-cases=1", "--set", "localizer.enabled=false",
+        // 12 training rounds, a checkpoint every 2: the kill in train lands between two of them
+        base.addAll(List.of("--set", "train.iterations-per-epoch=48", "--set", "split.test-cases=1",
+            "--set", "localizer.enabled=false",
             "--set", "postprocess.crf.enabled=false", "--conf", "spark.ui.enabled=false"));
         List<String> withSecrets = new ArrayList<>(base);
         int i = 0;
@@ -200,9 +202,11 @@ class DriverKillTest {
         try {
             while (p.isAlive() && System.currentTimeMillis() < end) {
                 if (killDuring != null && Files.readString(log, StandardCharsets.ISO_8859_1)
-                    .contains("renalseg: stage " + killDuring + " ...")) {
-                    // inside the stage: a little after its start, before its done marker
-                    Thread.sleep("train".equals(killDuring) ? 20_000 : 1_500);
+                    .contains("renalseg: stage " + killDuring + " ...")
+                    && (!"train".equals(killDuring) || roundCheckpointWritten(args))) {
+                    // inside the stage, before its done marker: train once a round checkpoint exists (so that
+                    // --resume has one to continue from), the others a little after their start
+                    Thread.sleep("train".equals(killDuring) ? 0 : 1_500);
                     if (p.isAlive() && !Files.readString(log, StandardCharsets.ISO_8859_1)
                         .contains("renalseg: stage " + killDuring + " done")) {
                         p.destroyForcibly(); // SIGKILL
@@ -219,5 +223,16 @@ class DriverKillTest {
             }
         }
         return new Done(killed ? -9 : p.exitValue(), Files.readString(out), Files.readString(log), killed);
+    }
+
+    /** Whether the run folder named by {@code --run} in {@code args} holds a round checkpoint yet. */
+    private static boolean roundCheckpointWritten(List<String> args) throws IOException {
+        Path dir = Path.of(args.get(args.indexOf("--run") + 1)).resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().matches("round-\\d+\\.zip"));
+        }
     }
 }
