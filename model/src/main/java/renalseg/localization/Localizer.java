@@ -29,7 +29,8 @@ import renalseg.volume.ImageVolume;
  * paper's multi-atlas step): the whole canonical scan resampled to a coarse grid, windowed and
  * normalized like the fine network's input (with the localizer's own training mean), segmented into
  * kidney-or-tumor vs background by a small FCN-PPM from the same builder, cleaned to the two largest
- * 18-connected components above a minimum size, each component's box mapped back to the fine grid,
+ * 18-connected components above a minimum size (a component bridging the midline split into its left and
+ * right part), each component's box mapped back to the fine grid,
  * grown by a safety margin and shaped into an ROI by the same rule as {@link LabelRoiSource}.
  *
  * <p>Files: a folder ({@code <checkpoints>/localizer/}) holding {@code localizer.zip} (a
@@ -151,11 +152,17 @@ public final class Localizer {
     /**
      * Turns a coarse kidney-or-tumor mask (x fastest on {@code cg}) into kidneys and ROIs on the fine grid
      * {@code fg} (the grid the coarse one was resampled from): the two largest 18-connected components of at
-     * least {@code meta.minComponentMl()}, each one's fine footprint grown by {@code meta.marginMm()}.
+     * least {@code meta.minComponentMl()} (one that bridges the midline with that much on each side counts as
+     * two, cut at the midline: {@link MidlineSplit}), each one's fine footprint grown by {@code meta.marginMm()}.
      */
     static Localization fromMask(String caseId, byte[] mask, Geometry cg, Geometry fg, LocalizerMeta meta,
                                  RoiSettings roi, long t0) {
-        ComponentLabels comps = ComponentLabeller.label(mask, cg.nx(), cg.ny(), cg.nz(), Connectivity.EIGHTEEN);
+        int[] fn = fg.shape();
+        double mid = fg.toWorld((fn[0] - 1) / 2.0, (fn[1] - 1) / 2.0, (fn[2] - 1) / 2.0)[0];
+        // a half qualifies as a kidney by the same minimum size as a whole component
+        long minVoxels = Math.max(1, (long) Math.ceil(meta.minComponentMl() / cg.voxelMl() - 1e-9));
+        ComponentLabels comps = MidlineSplit.split(
+            ComponentLabeller.label(mask, cg.nx(), cg.ny(), cg.nz(), Connectivity.EIGHTEEN), cg, mid, minVoxels);
         int[] order = comps.bySizeDescending();
         List<Integer> kept = new ArrayList<>();
         for (int c : order) {
@@ -193,7 +200,6 @@ public final class Localizer {
         }
         double[] cs = cg.spacing();
         double[] fs = fg.spacing();
-        int[] fn = fg.shape();
         double[] worldX = new double[k];
         for (int i = 0; i < k; i++) {
             long size = comps.sizes()[kept.get(i)];
@@ -201,7 +207,6 @@ public final class Localizer {
         }
         // sides as LabelRoiSource decides them: two kidneys by world x (on a tie the larger one is LEFT, so
         // two kidneys never share a side), a lone one against the volume centre
-        double mid = fg.toWorld((fn[0] - 1) / 2.0, (fn[1] - 1) / 2.0, (fn[2] - 1) / 2.0)[0];
         boolean largestIsLeft = k == 2 ? worldX[0] <= worldX[1] : k == 1 && worldX[0] < mid;
         List<RoiPlacement> places = new ArrayList<>();
         List<Localization.FoundKidney> found = new ArrayList<>();
