@@ -4,7 +4,6 @@ import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,8 +41,7 @@ public class DilatedConvolution3D extends Convolution3D {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("Convolution3D", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerWiring.wire(new DilatedConvolution3DLayer(conf, networkDataType), this, conf, listeners, layerIndex,
-            layerParamsView, initializeParams);
+        return LayerWiring.wireConvolution(new DilatedConvolution3DLayer(conf, networkDataType), this, conf, listeners,
+            layerIndex, layerParamsView, initializeParams);
     }
 }

@@ -50,11 +50,20 @@ final class DilatedGemm {
         long[] in = {x.size(2), x.size(3), x.size(4)};
         INDArray p = mgr.create(type, x.dataType(), c, in[0] + extent(0) - 1, in[1] + extent(1) - 1,
             in[2] + extent(2) - 1);
-        p.get(NDArrayIndex.all(), NDArrayIndex.interval(padLow[0], padLow[0] + in[0]),
-            NDArrayIndex.interval(padLow[1], padLow[1] + in[1]), NDArrayIndex.interval(padLow[2], padLow[2] + in[2]))
-            .assign(x.get(NDArrayIndex.point(n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()));
+        p.get(interior(in[0], in[1], in[2])).assign(example(x, n));
         return p;
+    }
+
+    /** Example i [C, D, H, W] of a batch [N, C, D, H, W] (a view). */
+    private static INDArray example(INDArray batch, long i) {
+        return batch.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.all());
+    }
+
+    /** The unpadded region [C, d, h, w] of a padded copy. */
+    private INDArrayIndex[] interior(long d, long h, long w) {
+        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(padLow[0], padLow[0] + d),
+            NDArrayIndex.interval(padLow[1], padLow[1] + h), NDArrayIndex.interval(padLow[2], padLow[2] + w)};
     }
 
     private long extent(int axis) {
@@ -75,48 +84,66 @@ final class DilatedGemm {
         return Math.max(1, Math.min(d, columnBytes / Math.max(1, perDepth)));
     }
 
-    /** Column buffer [C_in * taps, dc * H * W] of one example's padded input, output depths [d0, d0 + dc). */
-    private INDArray columns(INDArray padded, long d0, long dc, long h, long w, LayerWorkspaceMgr mgr, ArrayType type) {
-        long cin = padded.size(0);
-        INDArray col = mgr.createUninitialized(type, padded.dataType(), new long[] {cin, taps(), dc, h, w}, 'c');
+    /** Kernel tap number t (row-major over kD, kH, kW) and its offsets (a, b, c). */
+    @FunctionalInterface
+    private interface TapAction {
+        void apply(int t, int a, int b, int c);
+    }
+
+    /** Visits the kernel taps in the column buffer's row order (kd, kh, kw). */
+    private void forEachTap(TapAction action) {
         int t = 0;
         for (int a = 0; a < k[0]; a++) {
             for (int b = 0; b < k[1]; b++) {
                 for (int c = 0; c < k[2]; c++) {
-                    col.get(NDArrayIndex.all(), NDArrayIndex.point(t++), NDArrayIndex.all(), NDArrayIndex.all(),
-                        NDArrayIndex.all()).assign(tap(padded, a, b, c, d0, dc, h, w));
+                    action.apply(t++, a, b, c);
                 }
             }
         }
+    }
+
+    /** Tap t of a column buffer [C_in, taps, d, H, W]. */
+    private static INDArray tapSlice(INDArray col5, int t) {
+        return col5.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.all());
+    }
+
+    /** Sizes of an input [N, C_in, D, H, W] and of the weights' output channels. */
+    private record Dims(long n, long cin, long d, long h, long w, long cout) {
+        static Dims of(INDArray x, INDArray weights) {
+            return new Dims(x.size(0), x.size(1), x.size(2), x.size(3), x.size(4), weights.size(0));
+        }
+    }
+
+    /** Column buffer [C_in * taps, dc * H * W] of one example's padded input, output depths [d0, d0 + dc). */
+    private INDArray columns(INDArray padded, long d0, long dc, long h, long w, LayerWorkspaceMgr mgr, ArrayType type) {
+        long cin = padded.size(0);
+        INDArray col = mgr.createUninitialized(type, padded.dataType(), new long[] {cin, taps(), dc, h, w}, 'c');
+        forEachTap((t, a, b, c) -> tapSlice(col, t).assign(tap(padded, a, b, c, d0, dc, h, w)));
         return col.reshape('c', cin * taps(), dc * h * w);
     }
 
     /** z = W * x + b into {@code out} [N, C_out, D, H, W] (c order). */
     void forward(INDArray x, INDArray weights, INDArray bias, INDArray out, LayerWorkspaceMgr mgr) {
-        long n = x.size(0);
-        long cin = x.size(1);
-        long d = x.size(2);
-        long h = x.size(3);
-        long w = x.size(4);
-        long cout = weights.size(0);
-        INDArray w2 = weights.dup('c').reshape('c', cout, cin * taps());
-        long dc = chunk(cin, d, h * w, x.dataType().width());
-        for (long i = 0; i < n; i++) {
+        Dims s = Dims.of(x, weights);
+        INDArray w2 = weights.dup('c').reshape('c', s.cout(), s.cin() * taps());
+        long dc = chunk(s.cin(), s.d(), s.h() * s.w(), x.dataType().width());
+        for (long i = 0; i < s.n(); i++) {
             INDArray p = padded(x, i, mgr, ArrayType.FF_WORKING_MEM);
-            INDArray oi = out.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).reshape('c', cout, d, h * w);
-            for (long d0 = 0; d0 < d; d0 += dc) {
-                long len = Math.min(dc, d - d0);
-                INDArray col = columns(p, d0, len, h, w, mgr, ArrayType.FF_WORKING_MEM);
-                INDArray z = len == d ? oi.reshape('c', cout, d * h * w)
-                    : mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(), new long[] {cout, len * h * w}, 'c');
+            INDArray oi = example(out, i).reshape('c', s.cout(), s.d(), s.h() * s.w());
+            for (long d0 = 0; d0 < s.d(); d0 += dc) {
+                long len = Math.min(dc, s.d() - d0);
+                INDArray col = columns(p, d0, len, s.h(), s.w(), mgr, ArrayType.FF_WORKING_MEM);
+                INDArray z = len == s.d() ? oi.reshape('c', s.cout(), s.d() * s.h() * s.w())
+                    : mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
+                        new long[] {s.cout(), len * s.h() * s.w()}, 'c');
                 Nd4j.gemm(w2, col, z, false, false, 1.0, 0.0);
                 if (bias != null) {
-                    z.addiColumnVector(bias.reshape(cout, 1));
+                    z.addiColumnVector(bias.reshape(s.cout(), 1));
                 }
-                if (len != d) {
+                if (len != s.d()) {
                     oi.get(NDArrayIndex.all(), NDArrayIndex.interval(d0, d0 + len), NDArrayIndex.all())
-                        .assign(z.reshape('c', cout, len, h * w));
+                        .assign(z.reshape('c', s.cout(), len, s.h() * s.w()));
                 }
             }
         }
@@ -128,44 +155,30 @@ final class DilatedGemm {
      */
     void backward(INDArray x, INDArray weights, INDArray delta, INDArray weightGrad, INDArray biasGrad, INDArray epsOut,
                   LayerWorkspaceMgr mgr) {
-        long n = x.size(0);
-        long cin = x.size(1);
-        long d = x.size(2);
-        long h = x.size(3);
-        long w = x.size(4);
-        long cout = weights.size(0);
-        INDArray w2 = weights.dup('c').reshape('c', cout, cin * taps());
-        INDArray dw2 = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), cout, cin * taps());
+        Dims s = Dims.of(x, weights);
+        INDArray w2 = weights.dup('c').reshape('c', s.cout(), s.cin() * taps());
+        INDArray dw2 = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), s.cout(), s.cin() * taps());
         INDArray dl = delta.ordering() == 'c' && !delta.isView() ? delta : delta.dup('c');
-        long dc = chunk(cin, d, h * w, x.dataType().width());
-        for (long i = 0; i < n; i++) {
+        long dc = chunk(s.cin(), s.d(), s.h() * s.w(), x.dataType().width());
+        for (long i = 0; i < s.n(); i++) {
             INDArray p = padded(x, i, mgr, ArrayType.BP_WORKING_MEM);
             INDArray dp = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), p.shape());
-            INDArray di = dl.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).reshape('c', cout, d, h * w);
-            for (long d0 = 0; d0 < d; d0 += dc) {
-                long len = Math.min(dc, d - d0);
-                INDArray col = columns(p, d0, len, h, w, mgr, ArrayType.BP_WORKING_MEM);
-                INDArray dz = len == d ? di.reshape('c', cout, d * h * w)
+            INDArray di = example(dl, i).reshape('c', s.cout(), s.d(), s.h() * s.w());
+            for (long d0 = 0; d0 < s.d(); d0 += dc) {
+                long len = Math.min(dc, s.d() - d0);
+                INDArray col = columns(p, d0, len, s.h(), s.w(), mgr, ArrayType.BP_WORKING_MEM);
+                INDArray dz = len == s.d() ? di.reshape('c', s.cout(), s.d() * s.h() * s.w())
                     : di.get(NDArrayIndex.all(), NDArrayIndex.interval(d0, d0 + len), NDArrayIndex.all())
-                        .dup('c').reshape('c', cout, len * h * w);
+                        .dup('c').reshape('c', s.cout(), len * s.h() * s.w());
                 Nd4j.gemm(dz, col, dw2, false, true, 1.0, 1.0);
                 INDArray dcol = col; // reuse the buffer: dcol = W^T dz
                 Nd4j.gemm(w2, dz, dcol, true, false, 1.0, 0.0);
-                INDArray dcol5 = dcol.reshape('c', cin, taps(), len, h, w);
-                int t = 0;
-                for (int a = 0; a < k[0]; a++) {
-                    for (int b = 0; b < k[1]; b++) {
-                        for (int c = 0; c < k[2]; c++) {
-                            tap(dp, a, b, c, d0, len, h, w).addi(dcol5.get(NDArrayIndex.all(), NDArrayIndex.point(t++),
-                                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()));
-                        }
-                    }
-                }
+                INDArray dcol5 = dcol.reshape('c', s.cin(), taps(), len, s.h(), s.w());
+                long from = d0; // the lambda needs effectively final copies
+                long depths = len;
+                forEachTap((t, a, b, c) -> tap(dp, a, b, c, from, depths, s.h(), s.w()).addi(tapSlice(dcol5, t)));
             }
-            epsOut.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).assign(dp.get(NDArrayIndex.all(), NDArrayIndex.interval(padLow[0], padLow[0] + d),
-                NDArrayIndex.interval(padLow[1], padLow[1] + h), NDArrayIndex.interval(padLow[2], padLow[2] + w)));
+            example(epsOut, i).assign(dp.get(interior(s.d(), s.h(), s.w())));
         }
         weightGrad.assign(dw2.reshape(weightGrad.shape()));
         if (biasGrad != null) {

@@ -63,8 +63,8 @@ public final class BenchCaseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Phantom seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--model", defaultValue = "paper", description = "paper | small | FILE (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Mixin
     ConfigOptions configOptions = new ConfigOptions();
@@ -91,7 +91,7 @@ public final class BenchCaseCommand implements Callable<Integer> {
             cohortUri = dir.toUri().toString();
         }
         Path ckpt = Files.createDirectories(out.resolve("pretrained"));
-        ModelSpec spec = ModelSpec.load(model);
+        ModelSpec spec = model.spec();
         Config base = configOptions.load(List.of());
         TrainSettings ts = TrainSettings.from(base);
         // an untrained network stands in for a trained one: the same arithmetic and memory
@@ -99,7 +99,7 @@ public final class BenchCaseCommand implements Callable<Integer> {
             .write(ckpt.resolve(Checkpoints.FINAL));
         // one case is one task at a time: local[1] gives that task every core (local[*] would give it 1/cores)
         List<String> overrides = new ArrayList<>(List.of("cohort.uri=\"" + cohortUri + "\"",
-            "model.pretrained=\"" + ckpt.toUri() + "\"", "model.preset=\"" + model + "\"", "roi.source=labels"));
+            "model.pretrained=\"" + ckpt.toUri() + "\"", "model.preset=\"" + model.name() + "\"", "roi.source=labels"));
         if (configOptions.sets.stream().noneMatch(x -> x.startsWith("spark.master"))) {
             overrides.add("spark.master=\"local[1]\"");
         }

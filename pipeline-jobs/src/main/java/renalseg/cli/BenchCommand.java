@@ -46,8 +46,8 @@ public final class BenchCommand implements Runnable {
             "off-heap buffers count there, not in JavaCPP's counters). The host may be shared: see loadavg."})
     public static final class Model implements Callable<Integer> {
 
-        @Option(names = "--model", defaultValue = "paper", description = "paper | small | FILE (default: ${DEFAULT-VALUE}).")
-        String model;
+        @CommandLine.Mixin
+        ModelOption model = new ModelOption();
 
         @Option(names = "--batch", defaultValue = "1", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
         int batch;
@@ -80,7 +80,7 @@ public final class BenchCommand implements Runnable {
             if (batch < 1 || repeats < 1 || warmup < 0) {
                 throw new InputError("--batch and --repeats must be >= 1, --warmup >= 0");
             }
-            ModelSpec ms = ModelSpec.load(model);
+            ModelSpec ms = model.spec();
             TrainSettings ts = TrainSettings.from(RenalsegConfig.defaults());
             ComputationGraph g = FcnPpm.build(ms, ts.networkSetup());
             org.deeplearning4j.nn.conf.WorkspaceMode wm = switch (workspaces.toLowerCase(java.util.Locale.ROOT)) {

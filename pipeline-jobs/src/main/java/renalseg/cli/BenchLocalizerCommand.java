@@ -40,12 +40,6 @@ public final class BenchLocalizerCommand implements Callable<Integer> {
     @Option(names = "--save", description = "Folder to save the trained localizer in.")
     Path save;
 
-    @Option(names = "--size", defaultValue = "small", description = "small | standard (default: ${DEFAULT-VALUE}).")
-    String size;
-
-    @Option(names = "--seed", defaultValue = "20261126", description = "Phantom seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--train", defaultValue = "6", description = "Training phantoms (default: ${DEFAULT-VALUE}).")
     int train;
 
@@ -54,11 +48,15 @@ public final class BenchLocalizerCommand implements Callable<Integer> {
 
 
     @CommandLine.Mixin
+    PhantomOptions phantoms = new PhantomOptions("small", 20261126);
+
+    @CommandLine.Mixin
     ConfigOptions configOptions = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        PhantomSize ps = PhantomSize.parse(size);
+        PhantomSize ps = phantoms.size();
+        long seed = phantoms.seed();
         if (train < 1 || cases < 1) {
             throw new InputError("--train and --cases must be at least 1");
         }

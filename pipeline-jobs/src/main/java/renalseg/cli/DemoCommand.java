@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import renalseg.config.RenalsegConfig;
 import renalseg.synth.PhantomSize;
@@ -22,8 +23,9 @@ import renalseg.util.Progress;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Write a synthetic cohort and run every pipeline stage on it (local Spark, small model).",
-        "--size small (default): 16 miniature cases, 6 held out, a few minutes on 2 cores;",
-        "--size standard: 24 clinical-size cases with mixed spacings, orientations and datatypes, resampled.",
+        "--size small (default; conf/demo.conf): 16 miniature cases, 6 held out, a few minutes on 2 cores;",
+        "--size standard (conf/standard.conf): 24 512 x 512 cases with mixed spacings, orientations and datatypes,",
+        "resampled; about an hour.",
         "Prints where the tables, segmentations and report are."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -33,19 +35,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cases", description = "Synthetic cases (default: 16 small, 24 standard).")
     Integer cases;
 
-    @Option(names = "--size", defaultValue = "small", description = "small (conf/demo.conf, minutes) | standard "
-        + "(conf/standard.conf: 512 x 512 cases with mixed spacings and headers, resampling; about an hour).")
-    String size;
-
-    @Option(names = "--seed", defaultValue = "7", description = "Cohort seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    PhantomOptions phantomOptions = new PhantomOptions("small", 7);
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration key (repeatable).")
     List<String> sets = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        PhantomSize phantoms = PhantomSize.parse(size);
+        PhantomSize phantoms = phantomOptions.size();
+        long seed = phantomOptions.seed();
         boolean small = phantoms == PhantomSize.SMALL;
         int cases = this.cases != null ? this.cases : small ? 16 : 24;
         if (cases < 4) {

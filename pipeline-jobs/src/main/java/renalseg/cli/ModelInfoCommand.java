@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import renalseg.networks.FcnPpm;
 import renalseg.networks.ModelSpec;
@@ -18,16 +19,15 @@ import renalseg.networks.NetworkSummary;
         "input/output shapes (C, D, H, W) and the layer table, as one JSON object."})
 public final class ModelInfoCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "paper",
-        description = "paper | small | a .conf file with the keys of conf/model/paper.conf (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--no-layers", description = "Leave the layer table out.")
     boolean noLayers;
 
     @Override
     public Integer call() throws Exception {
-        ModelSpec spec = ModelSpec.load(model);
+        ModelSpec spec = model.spec();
         ComputationGraph g = FcnPpm.build(spec, NetworkSetup.inference(0));
         NetworkSummary s = NetworkSummary.of(spec, g);
         Map<String, Object> out = new LinkedHashMap<>();

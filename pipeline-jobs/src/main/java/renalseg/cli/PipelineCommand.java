@@ -1,7 +1,6 @@
 package renalseg.cli;
 
 import com.typesafe.config.Config;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,9 +8,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import renalseg.config.ConfigError;
-import renalseg.config.RenalsegConfig;
 import renalseg.pipeline.Pipeline;
 import renalseg.pipeline.PipelineContext;
 import renalseg.pipeline.Pretrained;
@@ -34,9 +33,6 @@ public final class PipelineCommand implements Callable<Integer> {
     /** Exit code of a run that ended with no valid test case among labelled cases (nothing evaluated). */
     public static final int NO_TEST_CASE = 3;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (HOCON), e.g. conf/local.conf.")
-    Path config;
-
     @Option(names = "--cohort", paramLabel = "URI", description = "Cohort folder or manifest (any Hadoop URI); overrides cohort.uri.")
     String cohort;
 
@@ -51,8 +47,8 @@ public final class PipelineCommand implements Callable<Integer> {
         description = "Run these stages again even if the run folder holds them complete.")
     List<String> redo = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration key (repeatable).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions configOptions = new ConfigOptions();
 
     @Option(names = "--conf", paramLabel = "spark.key=value", description = "Spark/Hadoop setting, as spark-submit's --conf (repeatable).")
     List<String> sparkConf = new ArrayList<>();
@@ -67,14 +63,14 @@ public final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> overrides = new ArrayList<>(sets);
+        List<String> overrides = new ArrayList<>();
         if (cohort != null) {
             overrides.add("cohort.uri=\"" + cohort.replace("\"", "\\\"") + "\"");
         }
         if (pretrained != null) {
             overrides.add("model.pretrained=\"" + pretrained.replace("\"", "\\\"") + "\"");
         }
-        Config cfg = RenalsegConfig.load(config, overrides);
+        Config cfg = configOptions.load(overrides);
         return execute(cfg, run, stages.isEmpty() ? cfg.getStringList("run.stages") : stages, redo, sparkConf, resume);
     }
 

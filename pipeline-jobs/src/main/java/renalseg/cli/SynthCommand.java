@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import renalseg.synth.Phantom;
 import renalseg.synth.PhantomGenerator;
@@ -35,20 +36,18 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--cases", defaultValue = "10", description = "Number of cases (default: ${DEFAULT-VALUE}).")
     int cases;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed; the same seed gives the same cohort (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--size", defaultValue = "standard", description = "small | standard | clinical (512 x 512 x 100-300) (default: ${DEFAULT-VALUE}).")
-    String size;
-
     @Option(names = "--max-slices", defaultValue = "" + PhantomGenerator.DEFAULT_MAX_SLICES,
         description = "standard: the most slices per case, 30-600 (thin slices are drawn only where they fit; "
             + "default: ${DEFAULT-VALUE}).")
     int maxSlices;
 
+    @Mixin
+    PhantomOptions phantoms = new PhantomOptions("standard", 0);
+
     @Override
     public Integer call() throws Exception {
-        PhantomSize ps = PhantomSize.parse(size);
+        PhantomSize ps = phantoms.size();
+        long seed = phantoms.seed();
         if (cases < 1) {
             throw new InputError("--cases must be at least 1");
         }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import renalseg.volume.Geometry;
 import renalseg.volume.ImageVolume;
 import renalseg.volume.LabelVolume;
+import renalseg.volume.VoxelBounds;
 
 /**
  * Axial, coronal and sagittal slices through a tumor, CT in a display window with the reference and the
@@ -161,8 +162,7 @@ public final class SliceOverlay {
         for (int a = 0; a < 3; a++) {
             area[a] = new long[n[a]];
         }
-        int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
-        int[] hi = {-1, -1, -1};
+        VoxelBounds crop = new VoxelBounds();
         byte[] tl = truth.labels();
         byte[] pl = pred.labels();
         // the crop covers the tumor in both the reference and the prediction, so misses show
@@ -180,16 +180,13 @@ public final class SliceOverlay {
                         area[2][k]++;
                     }
                     if (inCrop) {
-                        lo[0] = Math.min(lo[0], i);
-                        lo[1] = Math.min(lo[1], j);
-                        lo[2] = Math.min(lo[2], k);
-                        hi[0] = Math.max(hi[0], i);
-                        hi[1] = Math.max(hi[1], j);
-                        hi[2] = Math.max(hi[2], k);
+                        crop.include(i, j, k);
                     }
                 }
             }
         }
+        int[] lo = crop.lo();
+        int[] hi = crop.hi();
         int[] slice = new int[3];
         double[] sp = g.spacing();
         for (int a = 0; a < 3; a++) {

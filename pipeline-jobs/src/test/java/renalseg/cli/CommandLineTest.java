@@ -3,9 +3,6 @@ package renalseg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,23 +13,8 @@ class CommandLineTest {
     /** Runs the command line capturing stdout and stderr. */
     record Run(int code, String out, String err) {
         static Run of(String... args) {
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code;
-            try {
-                picocli.CommandLine cl = Main.commandLine();
-                cl.setOut(new java.io.PrintWriter(System.out, true));
-                cl.setErr(new java.io.PrintWriter(System.err, true));
-                code = cl.execute(args);
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            CommandRunner.Result r = CommandRunner.run(args);
+            return new Run(r.code(), r.out(), r.err());
         }
     }
 

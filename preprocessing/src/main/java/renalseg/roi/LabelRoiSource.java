@@ -5,6 +5,7 @@ import java.util.List;
 import renalseg.volume.Geometry;
 import renalseg.volume.ImageVolume;
 import renalseg.volume.LabelVolume;
+import renalseg.volume.VoxelBounds;
 
 /**
  * Kidney ROIs from a label map: the 18-connected kidney-or-tumor components; the largest is a kidney, the
@@ -33,25 +34,21 @@ public final class LabelRoiSource implements RoiSource {
         int ny = g.ny();
         int nz = g.nz();
         // bounding box of all labelled voxels, so the component search works on a small grid
-        int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
-        int[] hi = {-1, -1, -1};
+        VoxelBounds bounds = new VoxelBounds();
         for (int z = 0, idx = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
                 for (int x = 0; x < nx; x++, idx++) {
                     if (l[idx] != 0) {
-                        lo[0] = Math.min(lo[0], x);
-                        hi[0] = Math.max(hi[0], x);
-                        lo[1] = Math.min(lo[1], y);
-                        hi[1] = Math.max(hi[1], y);
-                        lo[2] = Math.min(lo[2], z);
-                        hi[2] = Math.max(hi[2], z);
+                        bounds.include(x, y, z);
                     }
                 }
             }
         }
-        if (hi[0] < 0) {
+        if (bounds.isEmpty()) {
             return List.of();
         }
+        int[] lo = bounds.lo();
+        int[] hi = bounds.hi();
         int bx = hi[0] - lo[0] + 1;
         int by = hi[1] - lo[1] + 1;
         int bz = hi[2] - lo[2] + 1;

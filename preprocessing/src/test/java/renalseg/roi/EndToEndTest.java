@@ -76,10 +76,7 @@ class EndToEndTest {
         assertEquals(2, pc.rois().size());
         KidneyRoi left = pc.rois().get(0);
         assertEquals(KidneySide.LEFT, left.side());
-        int tumor = 0;
-        for (byte b : left.labels()) {
-            tumor += b == 2 ? 1 : 0;
-        }
+        int tumor = RoiTest.voxelsLabelled(left.labels(), 2);
         assertTrue(tumor > 0, "the tumor (array x >= 50: patient left in IPL) is in the left ROI");
         // ROI labels pasted back equal the file's label map
         List<byte[]> results = new ArrayList<>();

@@ -158,10 +158,7 @@ class RoiTest {
         assertEquals(2, pc.rois().size());
         KidneyRoi left = pc.rois().get(0);
         assertEquals(KidneySide.LEFT, left.side());
-        int tumor = 0;
-        for (byte b : left.labels()) {
-            tumor += b == 2 ? 1 : 0;
-        }
+        int tumor = voxelsLabelled(left.labels(), 2);
         assertEquals(4 * 4 * 2, tumor); // the tumor is in the left kidney's ROI
         List<byte[]> results = new ArrayList<>();
         for (KidneyRoi r : pc.rois()) {
@@ -217,5 +214,14 @@ class RoiTest {
         assertNull(RoiCodec.decode(RoiCodec.encode(unlabelled)).labels());
         byte[] cut = java.util.Arrays.copyOf(RoiCodec.encodeFloats(r.voxels()), 40);
         assertThrows(IllegalArgumentException.class, () -> RoiCodec.decodeFloats(cut));
+    }
+
+    /** Voxels with label {@code label} (tests of what landed in an ROI). */
+    static int voxelsLabelled(byte[] labels, int label) {
+        int n = 0;
+        for (byte b : labels) {
+            n += b == label ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -1,5 +1,7 @@
 package renalseg.postprocessing.crf;
 
+import renalseg.volume.VoxelBounds;
+
 /**
  * Runs the {@link DenseCrf} on the part of a volume where it can matter: the bounding box of the voxels
  * whose summed foreground probability (every class but 0) reaches {@code minForeground}, grown by
@@ -40,24 +42,21 @@ public final class CrfRefiner {
             throw new IllegalArgumentException("probabilities / image do not match " + nx + "x" + ny + "x" + nz);
         }
         byte[] labels = DenseCrf.labels(probabilities, classes);
-        int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
-        int[] hi = {-1, -1, -1};
+        VoxelBounds bounds = new VoxelBounds();
         for (int v = 0; v < n; v++) {
             float fg = 0;
             for (int c = 1; c < classes; c++) {
                 fg += probabilities[c * n + v];
             }
             if (fg >= minForeground) {
-                int[] p = {v % nx, (v / nx) % ny, v / (nx * ny)};
-                for (int a = 0; a < 3; a++) {
-                    lo[a] = Math.min(lo[a], p[a]);
-                    hi[a] = Math.max(hi[a], p[a]);
-                }
+                bounds.include(v % nx, (v / nx) % ny, v / (nx * ny));
             }
         }
-        if (hi[0] < 0) {
+        if (bounds.isEmpty()) {
             return labels;     // nothing but background anywhere
         }
+        int[] lo = bounds.lo();
+        int[] hi = bounds.hi();
         int[] dims = {nx, ny, nz};
         int[] size = new int[3];
         for (int a = 0; a < 3; a++) {
