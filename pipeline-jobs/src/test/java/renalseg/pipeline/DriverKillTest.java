@@ -205,8 +205,13 @@ class DriverKillTest {
             while (p.isAlive() && System.currentTimeMillis() < end) {
                 if (killDuring != null && Files.readString(log, StandardCharsets.ISO_8859_1)
                     .contains("renalseg: stage " + killDuring + " ...")) {
-                    // inside the stage: a little after its start, before its done marker
-                    Thread.sleep("train".equals(killDuring) ? 20_000 : 1_500);
+                    // inside the stage, before its done marker: train after its first round (not a fixed wait,
+                    // which a fast machine outruns), the others a moment after their start
+                    while ("train".equals(killDuring) && p.isAlive() && !Files.readString(log,
+                        StandardCharsets.ISO_8859_1).contains("fine network rounds: 1/")) {
+                        Thread.sleep(100);
+                    }
+                    Thread.sleep("train".equals(killDuring) ? 0 : 1_500);
                     if (p.isAlive() && !Files.readString(log, StandardCharsets.ISO_8859_1)
                         .contains("renalseg: stage " + killDuring + " done")) {
                         p.destroyForcibly(); // SIGKILL
