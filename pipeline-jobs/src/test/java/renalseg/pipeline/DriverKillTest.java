@@ -130,8 +130,7 @@ class DriverKillTest {
         SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
         try {
             for (String table : listing(ref.resolve("tables"))) {
-                assertEquals(rows(spark, ref.resolve("tables").resolve(table)),
-                    rows(spark, run.resolve("tables").resolve(table)), "table " + table);
+                assertEquals(rows(spark, ref, table), rows(spark, run, table), "table " + table);
             }
         } finally {
             spark.stop();
@@ -151,9 +150,13 @@ class DriverKillTest {
         }
     }
 
-    /** The table's rows, timing columns left out, each as text, sorted; duplicates kept (they must match too). */
-    private static List<String> rows(SparkSession spark, Path table) {
-        var df = spark.read().parquet(table.toString());
+    /**
+     * The table's rows, timing columns left out, each as text with the run folder's own path replaced by
+     * "RUN" (segmentation URIs), sorted; duplicates kept (they must match too).
+     */
+    private static List<String> rows(SparkSession spark, Path runDir, String name) {
+        var df = spark.read().parquet(runDir.resolve("tables").resolve(name).toString());
+        String root = runDir.toString();
         for (String c : TIMING) {
             if (Arrays.asList(df.columns()).contains(c)) {
                 df = df.drop(c);
@@ -165,7 +168,8 @@ class DriverKillTest {
             for (int i = 0; i < r.length(); i++) {
                 Object v = r.get(i);
                 sb.append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d)
-                    : v instanceof byte[] b ? "bytes#" + Arrays.hashCode(b) : String.valueOf(v)).append('|');
+                    : v instanceof byte[] b ? "bytes#" + Arrays.hashCode(b) : String.valueOf(v).replace(root, "RUN"))
+                    .append('|');
             }
             out.add(sb.toString());
         }
