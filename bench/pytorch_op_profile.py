@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """The PyTorch peer's time per operator type for one training step (forward + weighted loss + backward +
 SGD) of the same network, to set beside `renalseg bench model --profile` (DL4J's time per layer type).
-usage: /usr/bin/python3 bench/pytorch_op_profile.py [PEER_DIR] [paper|small] [warmup]
-PEER_DIR: the folder holding fcn_ppm.py (default ../shared/peer-pytorch). One JSON line per operator
+usage: /usr/bin/python3 bench/pytorch_op_profile.py PEER_DIR [paper|small] [warmup]
+PEER_DIR: the folder holding the PyTorch twin's fcn_ppm.py (required). One JSON line per operator
 (self CPU seconds of the profiled step, top 15), then one with the step's wall time."""
 import json, os, sys, time
-peer = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "peer-pytorch")
+if len(sys.argv) < 2:
+    sys.exit("usage: bench/pytorch_op_profile.py PEER_DIR [paper|small] [warmup]")
+peer = sys.argv[1]
 sys.path.insert(0, os.path.abspath(peer))
 import torch
 from fcn_ppm import CONFIGS, build
