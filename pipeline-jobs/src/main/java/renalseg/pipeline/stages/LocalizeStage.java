@@ -40,7 +40,6 @@ import renalseg.tables.CaseRow;
 import renalseg.tables.Cols;
 import renalseg.tables.LocalizationRow;
 import renalseg.tables.RoiRow;
-import renalseg.transforms.PreprocessSettings;
 import renalseg.util.InputError;
 
 /**
