@@ -128,9 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         float pad = pre.window().scale(roiSettings.padHu());
         // crop size = the model's input (from the checkpoint when resuming)
-        AugmentSettings aug = AugmentSettings.from(c);
-        aug = new AugmentSettings(aug.samples(), aug.seed(), aug.flipAxes(), aug.flipProbability(), aug.pTumor(),
-            aug.pKidney(), aug.maxCandidates(), spec.input()[0], spec.input()[1], spec.input()[2]);
+        AugmentSettings aug = AugmentSettings.from(c).withCrop(spec.input());
         RoiSampleBatches batches = new RoiSampleBatches(trainRois, aug, mean, pad, ts.batchSize(), spec.classes(),
             ts.nd4jDataType(), trainer.position().samplesSeen());
 

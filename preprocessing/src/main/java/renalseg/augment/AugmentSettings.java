@@ -13,9 +13,12 @@ import renalseg.config.RenalsegConfig;
  * @param flipAxes       canonical axes that may be flipped: 0 = x (W), 1 = y (H), 2 = z (D)
  * @param maxCandidates  at most this many tumor and kidney voxels per ROI are kept as crop centres
  *                       (an even subsample), so a manifest over hundreds of ROIs stays small
+ * @param intensity      per-sample contrast, brightness and noise (drawn from the sample's seed)
+ * @param scale          per-sample zoom (drawn from the sample's seed)
  */
 public record AugmentSettings(int samples, long seed, int[] flipAxes, double flipProbability, double pTumor,
-                              double pKidney, int maxCandidates, int depth, int height, int width)
+                              double pKidney, int maxCandidates, IntensityJitter intensity, ScaleJitter scale,
+                              int depth, int height, int width)
     implements java.io.Serializable {
 
     public AugmentSettings {
@@ -39,7 +42,14 @@ public record AugmentSettings(int samples, long seed, int[] flipAxes, double fli
         return new AugmentSettings(c.getInt("augment.samples"), c.getLong("augment.seed"),
             c.getIntList("augment.flip-axes").stream().mapToInt(Integer::intValue).toArray(),
             c.getDouble("augment.flip-probability"), c.getDouble("augment.p-tumor"), c.getDouble("augment.p-kidney"),
-            c.getInt("augment.max-centre-candidates"), input[0], input[1], input[2]);
+            c.getInt("augment.max-centre-candidates"), IntensityJitter.from(c), ScaleJitter.from(c),
+            input[0], input[1], input[2]);
+    }
+
+    /** The same settings for crops of another size (a resumed checkpoint's model input, D, H, W). */
+    public AugmentSettings withCrop(int[] input) {
+        return new AugmentSettings(samples, seed, flipAxes, flipProbability, pTumor, pKidney, maxCandidates,
+            intensity, scale, input[0], input[1], input[2]);
     }
 
     /** The model configuration's {@code input} = [D, H, W]: preset "paper"/"small" or a .conf file. */
