@@ -9,8 +9,8 @@ import renalseg.volume.LabelVolume;
 /**
  * How a STANDARD case's files are stored, drawn per case as real cohorts mix them: the array axis order and
  * directions (KiTS19's slice-first IPL, RAS as nibabel's canonical, LPS as DICOM converters write, LPI with
- * the slices running downwards) and the datatypes (int16 HU; uint16 with scl_slope 1 and scl_inter -1024 as
- * scanners store CT; float32; labels uint8 or float32). SMALL cases are always {@link #KITS19}.
+ * the slices running downwards) and the datatypes (int16 HU; uint16 with scl_inter -1024 as
+ * scanners store CT, with scl_slope 1 or 0.5; float32; labels uint8 or float32). SMALL cases are always {@link #KITS19}.
  *
  * @param axes     for each stored array axis, the canonical axis it runs along (0 = x, 1 = y, 2 = z)
  * @param flipped  for each stored array axis, whether it runs against the canonical (RAS) direction
@@ -32,8 +32,11 @@ public record HeaderVariant(String axcodes, int[] axes, boolean[] flipped, Nifti
         double d = r.nextDouble();
         NiftiDatatype image = d < 0.5 ? NiftiDatatype.INT16 : d < 0.8 ? NiftiDatatype.UINT16 : NiftiDatatype.FLOAT32;
         NiftiDatatype labels = r.nextDouble() < 0.75 ? NiftiDatatype.UINT8 : NiftiDatatype.FLOAT32;
-        return new HeaderVariant(o.axcodes, o.axes, o.flipped, image, 1, image == NiftiDatatype.UINT16 ? -1024 : 0,
-            labels);
+        // half of the uint16 images store 2 x (HU + 1024) with scl_slope 0.5: a reader that ignored the slope
+        // would see every tissue at twice its contrast (no extra draw: the cohort of a seed keeps its anatomy)
+        double slope = image == NiftiDatatype.UINT16 && d >= 0.65 ? 0.5 : 1;
+        return new HeaderVariant(o.axcodes, o.axes, o.flipped, image, slope,
+            image == NiftiDatatype.UINT16 ? -1024 : 0, labels);
     }
 
     /** The stored grid of a canonical (RAS, diagonal affine) grid: every voxel keeps its world position. */

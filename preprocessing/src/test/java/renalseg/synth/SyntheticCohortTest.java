@@ -107,8 +107,12 @@ class SyntheticCohortTest {
         Set<String> axcodes = new HashSet<>();
         Set<NiftiDatatype> images = new HashSet<>();
         Set<NiftiDatatype> labelTypes = new HashSet<>();
+        Set<Double> uint16Slopes = new HashSet<>();
         for (int i = 0; i < 24; i++) {
             HeaderVariant h = SyntheticCohort.variant(3, i, PhantomSize.STANDARD);
+            if (h.image() == NiftiDatatype.UINT16) {
+                uint16Slopes.add(h.slope());
+            }
             axcodes.add(h.axcodes());
             images.add(h.image());
             labelTypes.add(h.labels());
@@ -116,6 +120,7 @@ class SyntheticCohortTest {
         assertEquals(Set.of("IPL", "RAS", "LPS", "LPI"), axcodes);
         assertEquals(Set.of(NiftiDatatype.INT16, NiftiDatatype.UINT16, NiftiDatatype.FLOAT32), images);
         assertEquals(Set.of(NiftiDatatype.UINT8, NiftiDatatype.FLOAT32), labelTypes);
+        assertEquals(Set.of(1.0, 0.5), uint16Slopes);
 
         int cases = 6;
         int maxSlices = 32; // keeps the test small: thick slices only
@@ -130,6 +135,7 @@ class SyntheticCohortTest {
             assertEquals(h.axcodes(), img.header().axcodes(), "case " + i);
             assertEquals(h.image(), img.header().datatype());
             assertEquals(h.inter(), img.header().inter(), 0);
+            assertEquals(h.slope(), img.header().slope(), 0);
             written.add(h.axcodes());
             written.add(h.image().label);
             written.add("labels " + h.labels().label);
