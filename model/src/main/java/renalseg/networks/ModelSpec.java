@@ -63,7 +63,7 @@ public record ModelSpec(String name, int inChannels, int[] widths, int[] blocks,
         try (InputStream in = ModelSpec.class.getClassLoader().getResourceAsStream(res)) {
             if (in == null) {
                 throw new ConfigError("unknown model preset '" + presetOrPath
-                    + "' (presets: paper, small; or give the path of a .conf file)");
+                    + "' (presets: paper, medium, small; or give the path of a .conf file)");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), res);
         } catch (IOException e) {

@@ -24,7 +24,7 @@ import renalseg.util.Progress;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Write a synthetic cohort and run every pipeline stage on it (local Spark, small model).",
         "--size small (default; conf/demo.conf): 16 miniature cases, 6 held out, a few minutes on 2 cores;",
-        "--size standard (conf/standard.conf): 24 512 x 512 cases with mixed spacings, orientations and datatypes,",
+        "--size standard (conf/standard.conf): 32 512 x 512 cases (8 held out) with mixed spacings, orientations and datatypes,",
         "resampled; about an hour.",
         "Prints where the tables, segmentations and report are."})
 public final class DemoCommand implements Callable<Integer> {
@@ -32,7 +32,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--cases", description = "Synthetic cases (default: 16 small, 24 standard).")
+    @Option(names = "--cases", description = "Synthetic cases (default: 16 small, 32 standard).")
     Integer cases;
 
     @Mixin
@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
         PhantomSize phantoms = phantomOptions.size();
         long seed = phantomOptions.seed();
         boolean small = phantoms == PhantomSize.SMALL;
-        int cases = this.cases != null ? this.cases : small ? 16 : 24;
+        int cases = this.cases != null ? this.cases : small ? 16 : 32;
         if (cases < 4) {
             throw new InputError("--cases must be at least 4 (the demo needs training and test cases)");
         }
