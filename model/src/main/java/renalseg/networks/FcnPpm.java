@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
@@ -22,8 +21,9 @@ import org.nd4j.linalg.activations.Activation;
  * "input" [N, inChannels, D, H, W], output "output" [N, classes, D, H, W] (softmax over channels), loss
  * {@link WeightedMeanCrossEntropy} in a {@link MeanCnn3DLossLayer}.
  *
- * <p>Vertex names: {@code stem}; residual blocks {@code s<stage>b<block>_a|_b|_c} (+ {@code _proj},
- * {@code _add}, {@code _relu}); {@code pool1}, {@code pool2}; PPM {@code ppm<k>_pool|_conv|_up},
+ * <p>Vertex names: {@code stem}; residual blocks {@code s<stage>b<block>_a|_b|_c} (+ {@code _proj}, and
+ * {@code _relu}: relu(c + shortcut) in one {@link AddReluVertex}; {@code _add} then {@code _relu} for other
+ * activations); {@code pool1}, {@code pool2}; PPM {@code ppm<k>_pool|_conv|_up},
  * {@code ppm_cat}; {@code fuse3}; decoder {@code up2_deconv}, {@code up2_cat}, {@code up2_conv}, same
  * for up1; {@code classifier}; {@code output}.
  */
@@ -141,8 +141,13 @@ public final class FcnPpm {
                 conv(name + "_proj", in, cin, c, 1, 1, Activation.IDENTITY);
                 shortcut = name + "_proj";
             }
-            g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_c", shortcut);
-            g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(act).build(), name + "_add");
+            if (act == Activation.RELU) {
+                // one vertex for relu(c + shortcut): the sum is not kept for backprop (AddReluVertex)
+                g.addVertex(name + "_relu", new AddReluVertex(), name + "_c", shortcut);
+            } else {
+                g.addVertex(name + "_add", new AddReluVertex(false), name + "_c", shortcut);
+                g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(act).build(), name + "_add");
+            }
             return name + "_relu";
         }
 

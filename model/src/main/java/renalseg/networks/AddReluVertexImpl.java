@@ -1,0 +1,104 @@
+package renalseg.networks;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runtime side of {@link AddReluVertex}: out = relu(in0 + in1); dL/d in_i = dL/d out where out > 0. */
+public class AddReluVertexImpl extends BaseGraphVertex {
+
+    private final boolean relu;
+    /** The training pass's output, which backprop reads (it stays in the activations workspace until then). */
+    private INDArray output;
+
+    public AddReluVertexImpl(ComputationGraph graph, String name, int index, boolean relu, DataType dataType) {
+        super(graph, name, index, null, null, dataType);
+        this.relu = relu;
+    }
+
+    @Override
+    public String toString() {
+        return "AddReluVertex(id=" + getVertexIndex() + ",name=\"" + getVertexName() + "\",relu=" + relu + ")";
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoForward()) {
+            throw new IllegalStateException("AddReluVertex " + vertexName + ": inputs not set");
+        }
+        if (!inputs[0].equalShapes(inputs[1])) {
+            throw new IllegalStateException("AddReluVertex " + vertexName + ": input shapes differ: "
+                + Arrays.toString(inputs[0].shape()) + " vs " + Arrays.toString(inputs[1].shape()));
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(), inputs[0].shape(),
+            'c');
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(
+            inputs[0], inputs[1], out));
+        if (relu) {
+            Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(out, out, 0.0));
+        }
+        output = training ? out : null;
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoBackward()) {
+            throw new IllegalStateException("AddReluVertex " + vertexName + ": epsilon not set");
+        }
+        if (output == null || !output.equalShapes(epsilon)) {
+            throw new IllegalStateException("AddReluVertex " + vertexName + ": no training forward pass to go back through");
+        }
+        INDArray first = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(),
+            'c');
+        if (relu) {
+            Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(output, epsilon, first, 0.0));
+        } else {
+            Nd4j.getExecutioner().exec(new Identity(epsilon, first));
+        }
+        // a separate array for the second input: DL4J sums epsilons in place where a vertex feeds several
+        INDArray second = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, first);
+        output = null;
+        return new Pair<>(null, new INDArray[] {first, second});
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        if (backpropGradientsViewArray != null) {
+            throw new IllegalStateException("AddReluVertex has no parameters");
+        }
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+                                                           int minibatchSize) {
+        return new Pair<>(null, currentMaskState);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        output = null;
+    }
+}
