@@ -1,11 +1,8 @@
 package renalseg.networks;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -16,7 +13,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Runtime side of {@link AddReluVertex}: out = relu(in0 + in1); dL/d in_i = dL/d out where out > 0. */
-public class AddReluVertexImpl extends BaseGraphVertex {
+public class AddReluVertexImpl extends ParameterlessVertexImpl {
 
     private final boolean relu;
     /** The training pass's output, which backprop reads (it stays in the activations workspace until then). */
@@ -32,15 +29,7 @@ public class AddReluVertexImpl extends BaseGraphVertex {
         return "AddReluVertex(id=" + getVertexIndex() + ",name=\"" + getVertexName() + "\",relu=" + relu + ")";
     }
 
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
 
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -90,11 +79,6 @@ public class AddReluVertexImpl extends BaseGraphVertex {
         }
     }
 
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        return new Pair<>(null, currentMaskState);
-    }
 
     @Override
     public void clear() {

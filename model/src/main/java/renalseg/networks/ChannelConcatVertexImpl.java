@@ -1,11 +1,8 @@
 package renalseg.networks;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -16,7 +13,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Runtime side of {@link ChannelConcatVertex}. */
-public class ChannelConcatVertexImpl extends BaseGraphVertex {
+public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
 
     private long[] channelsPerInput;
 
@@ -34,15 +31,7 @@ public class ChannelConcatVertexImpl extends BaseGraphVertex {
         return "ChannelConcatVertex(id=" + getVertexIndex() + ",name=\"" + getVertexName() + "\")";
     }
 
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
 
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -109,10 +98,4 @@ public class ChannelConcatVertexImpl extends BaseGraphVertex {
         }
     }
 
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        // Masks are not used by this network (dense 3-D segmentation); pass none on.
-        return new Pair<>(null, currentMaskState);
-    }
 }
