@@ -28,7 +28,7 @@ class FcnPpmTest {
         return g.numParams();
     }
 
-    /** Counts from the independent PyTorch twin (peer-pytorch/params.py paper|small). */
+    /** Counts from an independent PyTorch implementation of the same network (its parameter count, paper and small). */
     @Test
     void parameterCountsMatchThePyTorchTwin() {
         assertEquals(1_798_131L, countParams(FcnPpm.configuration(ModelSpec.load("paper"), NetworkSetup.inference(1))));
