@@ -105,6 +105,41 @@ class ConvolutionBackpropTest {
         }
     }
 
+    /**
+     * The GEMM path with dilation 1 against DL4J's Convolution3D on oneDNN (an independent implementation: the
+     * dilated cases above compare with libnd4j's generic kernels), in one column chunk and in one output depth
+     * per chunk: z, dW, db and dx.
+     */
+    @ParameterizedTest
+    @CsvSource({"FLOAT,1000000", "FLOAT,1", "DOUBLE,1"})
+    void gemmMatchesOneDnnUndilated(DataType type, long columnBytes) {
+        double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
+        MultiLayerNetwork ref = net(builder(3, 1, Activation.IDENTITY).build(), type);
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.randn(type, 2, 4, 5, 6, 7);
+        INDArray delta = Nd4j.randn(type, 2, 6, 5, 6, 7);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        Layer a = ref.getLayer(0);
+        a.setInput(x, mgr);
+        INDArray za = a.activate(true, mgr).dup();
+        Pair<Gradient, INDArray> ga = a.backpropGradient(delta, mgr);
+        INDArray w = a.getParam("W");
+        INDArray b = a.getParam("b");
+        DilatedGemm g = new DilatedGemm(new int[] {3, 3, 3}, new int[] {1, 1, 1}, new int[] {1, 1, 1}, columnBytes);
+        INDArray z = Nd4j.create(type, 2, 6, 5, 6, 7);
+        g.forward(x, w, b, z, mgr);
+        INDArray dw = Nd4j.create(type, w.shape());
+        INDArray db = Nd4j.create(type, b.shape());
+        INDArray dx = Nd4j.rand(type, x.shape()); // backward must overwrite, not add to, what is there
+        g.backward(x, w, delta, dw, db, dx, mgr);
+        assertTrue(za.equalsWithEps(z, eps), "forward");
+        assertTrue(ga.getSecond().equalsWithEps(dx, eps), "input gradient");
+        INDArray dwa = ga.getFirst().getGradientFor("W");
+        assertTrue(dwa.reshape(dwa.length()).equalsWithEps(dw.reshape(dw.length()), eps), "W gradient");
+        INDArray dba = ga.getFirst().getGradientFor("b");
+        assertTrue(dba.reshape(dba.length()).equalsWithEps(db.reshape(db.length()), eps), "b gradient");
+    }
+
     private static INDArray[] run(DilatedGemm g, INDArray x, INDArray w, INDArray b, INDArray delta,
                                   LayerWorkspaceMgr mgr) {
         INDArray z = Nd4j.create(DataType.DOUBLE, 2, 4, 6, 5, 4);
