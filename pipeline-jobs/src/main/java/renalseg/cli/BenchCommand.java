@@ -115,6 +115,8 @@ public final class BenchCommand implements Runnable {
                 for (int i = 0; i < warmup; i++) {
                     step.run();
                 }
+                long peakWarm = statusKb("VmHWM");
+                boolean steadyPeak = resetPeakRss();
                 List<Double> times = new ArrayList<>();
                 List<Double> cpu = new ArrayList<>();
                 for (int i = 0; i < repeats; i++) {
@@ -143,8 +145,13 @@ public final class BenchCommand implements Runnable {
                 row.put("cpu_s_median", round(median(cpu)));
                 row.put("cpu_per_wall", Math.round(100 * median(cpu) / median) / 100.0);
                 row.put("voxels_per_s", Math.round(batch * vox / median));
-                row.put("peak_rss_mb", round(statusKb("VmHWM") / 1024.0));
+                // the whole run's peak (warm-up included: the first steps size DL4J's workspaces), and the
+                // peak of the timed steps alone (VmHWM reset after warm-up through /proc/self/clear_refs)
+                long peakTimed = statusKb("VmHWM");
+                row.put("peak_rss_mb", round(Math.max(peakWarm, peakTimed) / 1024.0));
                 row.put("rss_mb", round(statusKb("VmRSS") / 1024.0));
+                row.put("warmup_peak_rss_mb", round(peakWarm / 1024.0));
+                row.put("steady_peak_rss_mb", steadyPeak ? round(peakTimed / 1024.0) : null);
                 row.put("jvm_heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
                 row.put("jvm_heap_committed_mb", Runtime.getRuntime().totalMemory() >> 20);
                 row.put("workspaces", wm.name().toLowerCase(java.util.Locale.ROOT));
@@ -188,6 +195,16 @@ public final class BenchCommand implements Runnable {
     }
 
     /** A "Vm..." line of /proc/self/status in kB (-1 off Linux). */
+    /** Resets the process's peak resident size (VmHWM) to its current size; false where Linux does not allow it. */
+    static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static long statusKb(String key) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
