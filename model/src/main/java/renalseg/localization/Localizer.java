@@ -89,13 +89,6 @@ public final class Localizer {
         return spec;
     }
 
-    /** The same network with other ROI margin / minimum component size / threshold (inference-time settings). */
-    public Localizer withRoiRules(double marginMm, double minComponentMl, double threshold) {
-        LocalizerMeta m = new LocalizerMeta(meta.format(), meta.spacingMm(), meta.huMin(), meta.huMax(), meta.padHu(),
-            marginMm, minComponentMl, meta.maxWindow(), threshold);
-        return new Localizer(network, spec, mean, m);
-    }
-
     public HuWindow window() {
         return new HuWindow(meta.huMin(), meta.huMax());
     }
