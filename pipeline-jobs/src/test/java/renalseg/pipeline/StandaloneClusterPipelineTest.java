@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +94,10 @@ class StandaloneClusterPipelineTest {
         long t0 = System.nanoTime();
         StandaloneSubmission s = StandaloneSubmission.start(cluster, jar, config, tmp.resolve("submit-a"), runA);
         s.awaitLog("renalseg: train: fine network:", DRIVER_TIMEOUT_S);
+        // kill once a round checkpoint exists: rounds have then run on both executors (one task each), so the
+        // assertion on both workers below does not hang on how fast the replacement executor starts (killed at
+        // the first round, a replacement that came up after the last training task left one worker's name)
+        awaitRoundCheckpoint(Path.of(runA), DRIVER_TIMEOUT_S);
         assertEquals(2, cluster.executors(s.appId()).size(), "two executor JVMs while training");
         s.killExecutor(cluster);
         assertEquals(0, s.await(DRIVER_TIMEOUT_S), s.output());
@@ -332,5 +337,22 @@ class StandaloneClusterPipelineTest {
 
     private List<String> strings(RunFolder f, String table, String column) {
         return table(f, table).select(column).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    /** Waits until the run folder holds a round checkpoint of the fine network (checkpoints/round-N.zip). */
+    private static void awaitRoundCheckpoint(Path run, long timeoutSeconds) throws IOException, InterruptedException {
+        Path dir = run.resolve("checkpoints");
+        long end = System.currentTimeMillis() + timeoutSeconds * 1000;
+        while (System.currentTimeMillis() < end) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> f = Files.list(dir)) {
+                    if (f.anyMatch(p -> p.getFileName().toString().matches("round-\\d+\\.zip"))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no round checkpoint in " + dir + " after " + timeoutSeconds + " s");
     }
 }
