@@ -56,7 +56,7 @@ public class AddReluVertexImpl extends ParameterlessVertexImpl {
 
     /**
      * Whether the sum may be written over the first input (PyTorch's in-place ReLU after an add): saves one
-     * activation per residual block for the whole training step (208 MB of the paper network's at 64 x 128 x 128).
+     * activation per residual block for the whole training step (~270 MB of the paper network's at 64 x 128 x 128).
      * Only in a training pass, where every activation stays in the workspace until backprop ends (inference
      * frees a producer's workspace once its consumers ran), and only when the first input is the output of one
      * of this project's convolutions with the identity activation, feeding this vertex alone: that layer's

@@ -39,7 +39,7 @@ class AddReluVertexTest {
         assertArrayEquals(new double[] {1.5, -1, -2, 0.5}, graph(false).output(a, b)[0].data().asDouble(), 0);
     }
 
-    /** input -> c (1x1x1 convolution, activation a) -> s = relu(c + input); "tap" reads c too when asked. */
+    /** input -> c (1x1x1 convolution, activation a) -> s = relu(c + input); with secondReader, t = s + c reads c too. */
     private static ComputationGraph residual(Activation a, boolean secondReader) {
         var b = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(3).updater(new Sgd(0.1))
             .graphBuilder().addInputs("x").setInputTypes(InputType.convolutional3D(2, 2, 2, 2))
