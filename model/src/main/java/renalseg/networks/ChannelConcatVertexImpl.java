@@ -31,8 +31,6 @@ public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
         return "ChannelConcatVertex(id=" + getVertexIndex() + ",name=\"" + getVertexName() + "\")";
     }
 
-
-
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (!canDoForward()) {
@@ -97,5 +95,4 @@ public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
             throw new IllegalStateException("ChannelConcatVertex has no parameters");
         }
     }
-
 }

@@ -231,12 +231,6 @@ class DriverKillTest {
 
     /** Whether the run folder named by {@code --run} in {@code args} holds a round checkpoint yet. */
     private static boolean roundCheckpointWritten(List<String> args) throws IOException {
-        Path dir = Path.of(args.get(args.indexOf("--run") + 1)).resolve("checkpoints");
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(f -> f.getFileName().toString().matches("round-\\d+\\.zip"));
-        }
+        return PipelineTestSupport.hasRoundCheckpoint(Path.of(args.get(args.indexOf("--run") + 1)));
     }
 }

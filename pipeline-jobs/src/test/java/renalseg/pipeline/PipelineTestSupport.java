@@ -75,4 +75,15 @@ public final class PipelineTestSupport {
     static boolean exists(Path p) {
         return Files.exists(p);
     }
+
+    /** Whether a run folder holds a round checkpoint of the fine network yet (checkpoints/round-N.zip). */
+    static boolean hasRoundCheckpoint(java.nio.file.Path run) throws java.io.IOException {
+        java.nio.file.Path dir = run.resolve("checkpoints");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().matches("round-\\d+\\.zip"));
+        }
+    }
 }

@@ -341,18 +341,13 @@ class StandaloneClusterPipelineTest {
 
     /** Waits until the run folder holds a round checkpoint of the fine network (checkpoints/round-N.zip). */
     private static void awaitRoundCheckpoint(Path run, long timeoutSeconds) throws IOException, InterruptedException {
-        Path dir = run.resolve("checkpoints");
         long end = System.currentTimeMillis() + timeoutSeconds * 1000;
         while (System.currentTimeMillis() < end) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> f = Files.list(dir)) {
-                    if (f.anyMatch(p -> p.getFileName().toString().matches("round-\\d+\\.zip"))) {
-                        return;
-                    }
-                }
+            if (PipelineTestSupport.hasRoundCheckpoint(run)) {
+                return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no round checkpoint in " + dir + " after " + timeoutSeconds + " s");
+        throw new AssertionError("no round checkpoint in " + run + "/checkpoints after " + timeoutSeconds + " s");
     }
 }
