@@ -77,6 +77,10 @@ final class ParameterAveraging {
             .rddTrainingApproach(ds.approach())
             .collectTrainingStats(ds.collectStats())
             .rngSeed(ts.seed())
+            // DL4J's default (false) starts every worker's updater from zero each round: momentum SGD with
+            // averaging every 8 steps then runs at ~1/3 of its step size and restarts its velocity each round.
+            // Averaging the velocities with the parameters keeps v = m v + g running, as one JVM does.
+            .saveUpdater(true)
             .build();
         SparkComputationGraph net = new SparkComputationGraph(jsc, network, tm);
         long perRound = ds.samplesPerRound();
