@@ -64,8 +64,8 @@ public final class CaseSegmenter {
     public Segmentation segment(String caseId, ImageVolume image, LabelVolume labels, RoiSource source,
                                 boolean keepProbabilities) {
         PreparedCase pc = prepare(caseId, image, labels, source, plan);
-        // a kidney ROI holds one kidney (keep 1); the whole volume keeps postprocess.keep-components
-        int keep = source == null ? plan.components().keep() : 1;
+        // a kidney ROI holds one kidney (its central component); the whole volume keeps postprocess.keep-components
+        boolean kidneyRoi = source != null;
         List<byte[]> raw = new ArrayList<>();
         List<byte[]> out = new ArrayList<>();
         List<float[]> probs = keepProbabilities ? new ArrayList<>() : null;
@@ -76,7 +76,7 @@ public final class CaseSegmenter {
             byte[] l = v.labels();
             raw.add(l);
             // one JVM, one case: the CRF may use every core (its output is the same for any thread count)
-            out.add(postprocess(roi, l, p, pc.processing().spacing(), plan, keep,
+            out.add(postprocess(roi, l, p, pc.processing().spacing(), plan, kidneyRoi,
                 Runtime.getRuntime().availableProcessors()));
             if (probs != null) {
                 probs.add(p);
@@ -99,14 +99,16 @@ public final class CaseSegmenter {
 
     /**
      * The plan's post-processing of one ROI's network labels: the CRF (when enabled) on its probabilities and
-     * intensities, then the {@code keep} largest kidney-or-tumor components.
+     * intensities, then, in a kidney ROI, the kidney-or-tumor component with the most voxels in the ROI's
+     * centre ({@link #centre}), else the {@code postprocess.keep-components} largest.
      *
      * @param probabilities class-major [classes][voxels], needed only when the CRF is enabled
      * @param spacing       mm per voxel of the grid the ROI was cut from (x, y, z)
+     * @param kidneyRoi     whether the ROI was drawn around one kidney (label map or localizer), not a whole volume
      * @param threads       the CRF's threads (its output does not depend on them)
      */
     public static byte[] postprocess(KidneyRoi roi, byte[] labels, float[] probabilities, double[] spacing,
-                                     SegmentationPlan plan, int keep, int threads) {
+                                     SegmentationPlan plan, boolean kidneyRoi, int threads) {
         int nx = roi.width();
         int ny = roi.height();
         int nz = roi.depth();
@@ -120,7 +122,22 @@ public final class CaseSegmenter {
             l = CrfRefiner.refine(probabilities, hu, probabilities.length / hu.length, nx, ny, nz, spacing, plan.crf(),
                 threads);
         }
-        return LargestComponents.keep(l, nx, ny, nz, keep, plan.components().connectivity());
+        if (!kidneyRoi) {
+            return LargestComponents.keep(l, nx, ny, nz, plan.components().keep(), plan.components().connectivity());
+        }
+        int[][] c = centre(nx, ny, nz, plan.roi().sliceMargin());
+        return LargestComponents.keepCentral(l, nx, ny, nz, c[0], c[1], plan.components().connectivity());
+    }
+
+    /**
+     * The centre of a kidney ROI, {lo, hi} (x, y, z; hi exclusive): its middle half in-plane and its slices
+     * less the slice margin on each side (at least one slice). The box was drawn around the kidney (label
+     * box, or localizer box grown by its margin), so the kidney fills this part and a neighbouring organ
+     * reaches it at most with an edge.
+     */
+    static int[][] centre(int nx, int ny, int nz, int sliceMargin) {
+        int m = Math.max(0, Math.min(sliceMargin, (nz - 1) / 2));
+        return new int[][] {{nx / 4, ny / 4, m}, {nx - nx / 4, ny - ny / 4, nz - m}};
     }
 
     /** The CRF's appearance kernel compares HU: an ROI's windowed [0, 1] values mapped back (clipped HU). */

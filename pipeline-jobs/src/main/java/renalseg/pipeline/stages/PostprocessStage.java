@@ -91,9 +91,9 @@ public final class PostprocessStage implements Stage {
             float[] probs = p.probabilities() == null ? null : RoiCodec.decodeFloats(p.probabilities());
             double[] spacing = Cols.doubles(r, "spacing");
             processingSpacing = spacing;
-            // a kidney ROI keeps its largest kidney-or-tumor component; the CRF uses the task's share of the
+            // a kidney ROI keeps the kidney-or-tumor component at its centre; the CRF uses the task's share of the
             // cores (1 under the CPU-only profile of GPU clusters)
-            results.add(CaseSegmenter.postprocess(roi, RoiCodec.decodeBytes(p.labels()), probs, spacing, plan, 1,
+            results.add(CaseSegmenter.postprocess(roi, RoiCodec.decodeBytes(p.labels()), probs, spacing, plan, true,
                 TaskSlot.threads()));
             rois.add(roi);
         }

@@ -119,6 +119,63 @@ class ComponentsTest {
     }
 
     @Test
+    void kidneyRoiKeepsTheComponentAtItsCentreNotTheLargest() {
+        int nx = 20;
+        int ny = 20;
+        int nz = 10;
+        byte[] v = new byte[nx * ny * nz];
+        // an organ painted in a corner: 8 x 8 x 10 = 640 voxels, of which x, y in 5..7 and z in 2..7 = 54 in the centre
+        fill(v, nx, ny, 0, 7, 0, 7, 0, 9, (byte) 1);
+        // the kidney in the middle with its tumor: 4 x 4 x 4 = 64 voxels, all in the centre
+        fill(v, nx, ny, 10, 13, 10, 13, 3, 6, (byte) 1);
+        fill(v, nx, ny, 10, 13, 10, 13, 6, 6, (byte) 2);
+        int[] lo = {5, 5, 2};
+        int[] hi = {15, 15, 8};
+        byte[] want = new byte[v.length];
+        fill(want, nx, ny, 10, 13, 10, 13, 3, 6, (byte) 1);
+        fill(want, nx, ny, 10, 13, 10, 13, 6, 6, (byte) 2);
+        assertArrayEquals(want, LargestComponents.keepCentral(v, nx, ny, nz, lo, hi, Connectivity.EIGHTEEN));
+        // the largest alone keeps the organ
+        assertEquals(640, count(LargestComponents.keep(v, nx, ny, nz, 1, Connectivity.EIGHTEEN)));
+        // nothing in the centre: the largest
+        int[] none = {18, 18, 0};
+        int[] noneHi = {20, 20, 10};
+        assertEquals(640, count(LargestComponents.keepCentral(v, nx, ny, nz, none, noneHi, Connectivity.EIGHTEEN)));
+        // equal counts in the centre (x, y in 6..11 at z 3: 2 x 2 of the organ, 2 x 2 of the kidney): the larger
+        int[] both = {6, 6, 3};
+        int[] bothHi = {12, 12, 4};
+        assertEquals(4, countIn(v, nx, ny, 6, 7, 6, 7, 3, 3));
+        assertEquals(4, countIn(v, nx, ny, 10, 11, 10, 11, 3, 3));
+        assertEquals(8, countIn(v, nx, ny, 6, 11, 6, 11, 3, 3));
+        assertEquals(640, count(LargestComponents.keepCentral(v, nx, ny, nz, both, bothHi, Connectivity.EIGHTEEN)));
+        // no component at all: all background
+        assertArrayEquals(new byte[v.length],
+            LargestComponents.keepCentral(new byte[v.length], nx, ny, nz, lo, hi, Connectivity.EIGHTEEN));
+    }
+
+    private static void fill(byte[] v, int nx, int ny, int x0, int x1, int y0, int y1, int z0, int z1, byte label) {
+        for (int z = z0; z <= z1; z++) {
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    v[(z * ny + y) * nx + x] = label;
+                }
+            }
+        }
+    }
+
+    private static int countIn(byte[] v, int nx, int ny, int x0, int x1, int y0, int y1, int z0, int z1) {
+        int n = 0;
+        for (int z = z0; z <= z1; z++) {
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    n += v[(z * ny + y) * nx + x] != 0 ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void rowsDoNotWrapAround() {
         // (nx-1, 0, 0) and (0, 1, 0) are adjacent in memory but not in space; same for the last row of a
         // slice and the first row of the next
