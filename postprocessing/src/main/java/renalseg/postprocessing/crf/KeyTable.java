@@ -8,12 +8,15 @@ final class KeyTable {
     private final int d;
     int[] keys;
     private int[] slots;
+    /** Each slot's key hash: a probe compares keys only when the hashes match (no random read of keys). */
+    private int[] slotHash;
     private int size;
 
     KeyTable(int d, int expected) {
         this.d = d;
         int cap = Integer.highestOneBit(Math.max(16, expected) * 2);
         slots = new int[cap];
+        slotHash = new int[cap];
         Arrays.fill(slots, -1);
         keys = new int[Math.max(16, expected) * d];
     }
@@ -36,7 +39,8 @@ final class KeyTable {
             grow();
         }
         int mask = slots.length - 1;
-        int s = hash(key, off, d) & mask;
+        int h = hash(key, off, d);
+        int s = h & mask;
         while (true) {
             int e = slots[s];
             if (e < 0) {
@@ -45,9 +49,10 @@ final class KeyTable {
                 }
                 System.arraycopy(key, off, keys, size * d, d);
                 slots[s] = size;
+                slotHash[s] = h;
                 return size++;
             }
-            if (equal(e, key, off)) {
+            if (slotHash[s] == h && equal(e, key, off)) {
                 return e;
             }
             s = (s + 1) & mask;
@@ -56,13 +61,14 @@ final class KeyTable {
 
     int find(int[] key, int off) {
         int mask = slots.length - 1;
-        int s = hash(key, off, d) & mask;
+        int h = hash(key, off, d);
+        int s = h & mask;
         while (true) {
             int e = slots[s];
             if (e < 0) {
                 return -1;
             }
-            if (equal(e, key, off)) {
+            if (slotHash[s] == h && equal(e, key, off)) {
                 return e;
             }
             s = (s + 1) & mask;
@@ -81,18 +87,22 @@ final class KeyTable {
 
     private void grow() {
         int[] old = slots;
+        int[] oldHash = slotHash;
         slots = new int[old.length * 2];
+        slotHash = new int[old.length * 2];
         Arrays.fill(slots, -1);
         int mask = slots.length - 1;
-        for (int e : old) {
+        for (int i = 0; i < old.length; i++) {
+            int e = old[i];
             if (e < 0) {
                 continue;
             }
-            int s = hash(keys, e * d, d) & mask;
+            int s = oldHash[i] & mask;
             while (slots[s] >= 0) {
                 s = (s + 1) & mask;
             }
             slots[s] = e;
+            slotHash[s] = oldHash[i];
         }
     }
 }

@@ -40,9 +40,12 @@ final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code body} on [0, n) in one contiguous slice per thread; returns when all are done. */
+    /**
+     * Runs {@code body} on [0, n) in one contiguous slice per thread; returns when all are done. Splits as soon
+     * as every thread gets an index: the lattice build hands out one chunk of points per thread.
+     */
     void range(int n, Range body) {
-        if (threads == 1 || n < 2 * threads) {
+        if (threads == 1 || n < threads) {
             body.run(0, n);
             return;
         }
