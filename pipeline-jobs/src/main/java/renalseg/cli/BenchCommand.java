@@ -194,7 +194,6 @@ public final class BenchCommand implements Runnable {
         return Math.round(v * 1e4) / 1e4;
     }
 
-    /** A "Vm..." line of /proc/self/status in kB (-1 off Linux). */
     /** Resets the process's peak resident size (VmHWM) to its current size; false where Linux does not allow it. */
     static boolean resetPeakRss() {
         try {
@@ -205,6 +204,7 @@ public final class BenchCommand implements Runnable {
         }
     }
 
+    /** A "Vm..." line of /proc/self/status in kB (-1 off Linux). */
     static long statusKb(String key) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import renalseg.synth.PhantomSize;
 import renalseg.synth.SyntheticCohort;
 
@@ -77,12 +78,12 @@ public final class PipelineTestSupport {
     }
 
     /** Whether a run folder holds a round checkpoint of the fine network yet (checkpoints/round-N.zip). */
-    static boolean hasRoundCheckpoint(java.nio.file.Path run) throws java.io.IOException {
-        java.nio.file.Path dir = run.resolve("checkpoints");
-        if (!java.nio.file.Files.isDirectory(dir)) {
+    static boolean hasRoundCheckpoint(Path run) throws IOException {
+        Path dir = run.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
             return false;
         }
-        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
             return s.anyMatch(f -> f.getFileName().toString().matches("round-\\d+\\.zip"));
         }
     }
