@@ -19,7 +19,7 @@ import org.nd4j.linalg.activations.Activation;
 /**
  * The one builder of the 3D FCN-PPM (docs/model.md) for every {@link ModelSpec}: channels-first NCDHW input
  * "input" [N, inChannels, D, H, W], output "output" [N, classes, D, H, W] (softmax over channels), loss
- * {@link WeightedMeanCrossEntropy} in a {@link MeanCnn3DLossLayer}.
+ * {@link WeightedMeanCrossEntropy} (plus a soft Dice: {@link CrossEntropyDiceLoss}) in a {@link MeanCnn3DLossLayer}.
  *
  * <p>Vertex names: {@code stem}; residual blocks {@code s<stage>b<block>_a|_b|_c} (+ {@code _proj}, and
  * {@code _relu}: relu(c + shortcut) in one {@link AddReluVertex}; {@code _add} then {@code _relu} for other
@@ -57,7 +57,7 @@ public final class FcnPpm {
             .l2Bias(setup.l2())
             .weightInit(WeightInit.RELU)
             .biasInit(0.0)
-            // The loss is already a mean over the minibatch (WeightedMeanCrossEntropy): no second division.
+            // The loss is already a mean over the minibatch (both losses): no second division.
             .miniBatch(false)
             .trainingWorkspaceMode(WorkspaceMode.ENABLED)
             .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
@@ -116,7 +116,7 @@ public final class FcnPpm {
             String u2 = up("up2", "fuse3", s2, w[2], w[1]);
             String u1 = up("up1", u2, s1, w[1], w[0]);
             conv("classifier", u1, w[0], spec.classes(), 1, 1, Activation.IDENTITY);
-            g.addLayer(OUTPUT, MeanCnn3DLossLayer.of(new WeightedMeanCrossEntropy(setup.classWeights())),
+            g.addLayer(OUTPUT, MeanCnn3DLossLayer.of(setup.loss()),
                 "classifier");
             g.setOutputs(OUTPUT);
         }

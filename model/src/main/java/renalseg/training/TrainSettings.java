@@ -13,10 +13,10 @@ import renalseg.networks.NetworkSetup;
 /**
  * The {@code train} section: SGD with classical momentum, L2 on all parameters, a multistep learning-rate
  * decay (x gamma after each listed epoch, an epoch being {@code iterationsPerEpoch} iterations),
- * class-weighted cross-entropy. One iteration = one minibatch of {@code batchSize} samples.
+ * class-weighted cross-entropy, plus a soft-Dice term weighted {@code diceWeight} (0: the paper's loss). One iteration = one minibatch of {@code batchSize} samples.
  */
 public record TrainSettings(int epochs, int iterationsPerEpoch, int batchSize, double learningRate, double momentum,
-                            double l2, int[] lrDecayEpochs, double lrDecayGamma, double[] classWeights, long seed,
+                            double l2, int[] lrDecayEpochs, double lrDecayGamma, double[] classWeights, double diceWeight, long seed,
                             int checkpointEvery, int logEvery, String dataType) {
 
     public TrainSettings {
@@ -30,6 +30,9 @@ public record TrainSettings(int epochs, int iterationsPerEpoch, int batchSize, d
         }
         if (Arrays.stream(classWeights).anyMatch(w -> !(w >= 0))) {
             throw new ConfigError("train.class-weights must be >= 0");
+        }
+        if (!(diceWeight >= 0)) {
+            throw new ConfigError("train.dice-weight must be >= 0, got " + diceWeight);
         }
         if (checkpointEvery < 0 || logEvery < 1) {
             throw new ConfigError("train: checkpoint-every >= 0 and log-every >= 1");
@@ -45,7 +48,7 @@ public record TrainSettings(int epochs, int iterationsPerEpoch, int batchSize, d
             c.getDouble("learning-rate"), c.getDouble("momentum"), c.getDouble("l2"),
             c.getIntList("lr-decay-epochs").stream().mapToInt(Integer::intValue).toArray(),
             c.getDouble("lr-decay-gamma"),
-            c.getDoubleList("class-weights").stream().mapToDouble(Double::doubleValue).toArray(),
+            c.getDoubleList("class-weights").stream().mapToDouble(Double::doubleValue).toArray(), c.getDouble("dice-weight"),
             c.getLong("seed"), c.getInt("checkpoint-every"), c.getInt("log-every"), c.getString("data-type"));
     }
 
@@ -85,12 +88,12 @@ public record TrainSettings(int epochs, int iterationsPerEpoch, int batchSize, d
 
     /** What the network builder needs for training with these settings. */
     public NetworkSetup networkSetup() {
-        return new NetworkSetup(new SgdMomentum(learningRate, schedule(), momentum), l2, classWeights, nd4jDataType(),
-            seed);
+        return new NetworkSetup(new SgdMomentum(learningRate, schedule(), momentum), l2, classWeights, diceWeight,
+            nd4jDataType(), seed);
     }
 
     public TrainSettings withIterations(int epochs, int iterationsPerEpoch) {
         return new TrainSettings(epochs, iterationsPerEpoch, batchSize, learningRate, momentum, l2, lrDecayEpochs,
-            lrDecayGamma, classWeights, seed, checkpointEvery, logEvery, dataType);
+            lrDecayGamma, classWeights, diceWeight, seed, checkpointEvery, logEvery, dataType);
     }
 }

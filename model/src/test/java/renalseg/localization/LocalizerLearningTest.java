@@ -47,7 +47,7 @@ class LocalizerLearningTest {
     static LocalizerSettings settings(int iterations, int batch) {
         LocalizerSettings d = LocalizerSettings.from(RenalsegConfig.defaults());
         return new LocalizerSettings("localizer-small", new double[] {3, 3, 3}, 6.0, 0.3, d.maxWindow(), 0.5, 0.5,
-            new TrainSettings(1, iterations, batch, 2e-2, 0.9, 1e-5, new int[0], 0.1, new double[] {0.2, 1.0}, 4321, 0,
+            new TrainSettings(1, iterations, batch, 2e-2, 0.9, 1e-5, new int[0], 0.1, new double[] {0.2, 1.0}, 0, 4321, 0,
                 100, "float"));
     }
 

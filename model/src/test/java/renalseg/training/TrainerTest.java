@@ -28,7 +28,8 @@ class TrainerTest {
     /** Settings: small batches, decay after epoch 1 of 2-iteration epochs so the resume crosses a decay. */
     static TrainSettings settings() {
         TrainSettings d = TrainSettings.from(RenalsegConfig.defaults());
-        return new TrainSettings(3, 2, 2, 1e-2, 0.9, 1e-5, new int[] {1, 2}, 0.1, d.classWeights(), 7, 0, 1, "float");
+        return new TrainSettings(3, 2, 2, 1e-2, 0.9, 1e-5, new int[] {1, 2}, 0.1, d.classWeights(), 0, 7, 0, 1,
+            "float");
     }
 
     /** Minibatch i depends only on i: a bright box labelled kidney with a brighter core labelled tumor. */

@@ -34,7 +34,7 @@ class ParameterAveragingTest {
     void oneWorkerFollowsOneJvmAcrossRounds() {
         ModelSpec spec = ModelSpec.load("localizer-small");
         // double precision, constant learning rate, no L2: any difference is the algorithm's, not rounding's
-        TrainSettings ts = new TrainSettings(1, 6, 2, 0.05, 0.9, 0, new int[0], 0.1, new double[] {0.5, 1.0}, 11,
+        TrainSettings ts = new TrainSettings(1, 6, 2, 0.05, 0.9, 0, new int[0], 0.1, new double[] {0.5, 1.0}, 0, 11,
             0, 1, "double");
         Trainer trainer = Trainer.start(spec, ts, 0.0);
         ComputationGraph reference = trainer.network().clone();
