@@ -49,6 +49,10 @@ public final class BenchCommand implements Runnable {
         @CommandLine.Mixin
         ModelOption model = new ModelOption();
 
+        /** The train section (loss, updater, data type) of --config / --set over the defaults. */
+        @CommandLine.Mixin
+        ConfigOptions configOptions = new ConfigOptions();
+
         @Option(names = "--batch", defaultValue = "1", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
@@ -81,7 +85,7 @@ public final class BenchCommand implements Runnable {
                 throw new InputError("--batch and --repeats must be >= 1, --warmup >= 0");
             }
             ModelSpec ms = model.spec();
-            TrainSettings ts = TrainSettings.from(RenalsegConfig.defaults());
+            TrainSettings ts = TrainSettings.from(configOptions.load());
             ComputationGraph g = FcnPpm.build(ms, ts.networkSetup());
             org.deeplearning4j.nn.conf.WorkspaceMode wm = switch (workspaces.toLowerCase(java.util.Locale.ROOT)) {
                 case "enabled" -> org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED;
