@@ -2,6 +2,7 @@ package renalseg.networks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static renalseg.networks.WeightedMeanCrossEntropyTest.oneHot;
 
 import java.util.Random;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -47,14 +48,6 @@ class CrossEntropyDiceLossTest {
             dice += (2 * inter[c] + 1e-5) / (pred[c] + lab[c] + 1e-5);
         }
         return num / den + lambda * (1 - dice / 2);
-    }
-
-    private static INDArray oneHot(int[] y) {
-        INDArray l = Nd4j.zeros(DataType.DOUBLE, y.length, 3);
-        for (int i = 0; i < y.length; i++) {
-            l.putScalar(i, y[i], 1.0);
-        }
-        return l;
     }
 
     @Test

@@ -40,7 +40,8 @@ class WeightedMeanCrossEntropyTest {
         return num / den;
     }
 
-    private static INDArray oneHot(int[] y) {
+    /** One-hot rows [rows, 3] in double (shared with the other loss tests). */
+    static INDArray oneHot(int[] y) {
         INDArray l = Nd4j.zeros(DataType.DOUBLE, y.length, 3);
         for (int i = 0; i < y.length; i++) {
             l.putScalar(i, y[i], 1.0);
