@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import renalseg.augment.SampleTensor;
 import renalseg.config.RenalsegConfig;
+import renalseg.networks.CrossEntropyDiceLoss;
+import renalseg.networks.FcnPpm;
 import renalseg.networks.ModelSpec;
 
 class TrainerTest {
@@ -127,6 +136,34 @@ class TrainerTest {
         INDArray x = batch(99).getFeatures();
         assertEquals(t.network().outputSingle(x), c.network().outputSingle(x));
         assertEquals(t.network().getUpdater().getStateViewArray(), c.network().getUpdater().getStateViewArray());
+    }
+
+    /**
+     * The dice weight travels in the checkpoint (settings and the network's loss), and a checkpoint written
+     * before the key existed (no "diceWeight" in its metadata) reads as the paper's loss alone.
+     */
+    @Test
+    void diceWeightRoundTripsAndOldCheckpointsReadAsZero(@TempDir Path dir) throws Exception {
+        TrainSettings s = settings();
+        TrainSettings withDice = new TrainSettings(s.epochs(), s.iterationsPerEpoch(), s.batchSize(), s.learningRate(),
+            s.momentum(), s.l2(), s.lrDecayEpochs(), s.lrDecayGamma(), s.classWeights(), 0.5, s.seed(),
+            s.checkpointEvery(), s.logEvery(), s.dataType());
+        Trainer t = Trainer.start(SMALL, withDice, 0.3);
+        Path ck = dir.resolve("c.zip");
+        t.save(ck);
+        Checkpoint c = Checkpoint.read(ck);
+        assertEquals(0.5, c.settings().diceWeight(), 0);
+        LayerVertex out = (LayerVertex) c.network().getConfiguration().getVertices().get(FcnPpm.OUTPUT);
+        assertEquals(new CrossEntropyDiceLoss(s.classWeights(), 0.5),
+            ((Cnn3DLossLayer) out.getLayerConf().getLayer()).getLossFn());
+        try (FileSystem zip = FileSystems.newFileSystem(ck)) {
+            Path meta = zip.getPath(Checkpoint.META_ENTRY);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode tree = (ObjectNode) json.readTree(Files.readAllBytes(meta));
+            assertTrue(((ObjectNode) tree.get("train")).remove("diceWeight") != null, "the key was written");
+            Files.write(meta, json.writeValueAsBytes(tree));
+        }
+        assertEquals(0, Checkpoint.read(ck).settings().diceWeight(), 0);
     }
 
     /** The updater against a hand loop of v = m v + g; p -= lr v with the learning rate changing. */
