@@ -18,7 +18,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import renalseg.config.RenalsegConfig;
 import renalseg.networks.FcnPpm;
 import renalseg.networks.ModelSpec;
 import renalseg.networks.Natives;
