@@ -2,6 +2,7 @@ package renalseg.inferers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -12,11 +13,48 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
+import renalseg.networks.FcnPpm;
+import renalseg.networks.ModelSpec;
+import renalseg.networks.NetworkSetup;
 import renalseg.networks.MeanCnn3DLossLayer;
 import renalseg.networks.WeightedMeanCrossEntropy;
 import renalseg.postprocessing.voting.VotingMode;
 
 class SlidingWindowInfererTest {
+
+    /**
+     * Windows go through the network several at a time: with the small FCN-PPM (random weights, so every
+     * window gives different probabilities), passes of 5 inputs (not a divisor of the 18 windows) and of 20
+     * (two mirrored windows per pass, then a remainder) give the probabilities of one window per pass.
+     */
+    @Test
+    void batchedPassesMatchOneWindowAtATime() {
+        ModelSpec spec = ModelSpec.load("small");
+        ComputationGraph g = FcnPpm.build(spec, NetworkSetup.inference(3));
+        int[] win = spec.input();
+        int d = win[0] + 5;
+        int h = win[1] + 21;
+        int w = win[2] + 9;
+        float[] vol = new float[d * h * w];
+        Random r = new Random(9);
+        for (int i = 0; i < vol.length; i++) {
+            vol[i] = r.nextFloat() - 0.5f;
+        }
+        for (boolean mirror : new boolean[] {false, true}) {
+            InferSettings s = new InferSettings(new double[] {0.5, 0.5, 0.5}, VotingMode.SOFT, mirror);
+            float[] one = new SlidingWindowInferer(g, win, spec.classes(), s, 1).vote(vol, d, h, w, -1f).probabilities();
+            for (int batch : new int[] {5, 20}) {
+                float[] many = new SlidingWindowInferer(g, win, spec.classes(), s, batch).vote(vol, d, h, w, -1f)
+                    .probabilities();
+                assertEquals(one.length, many.length);
+                double worst = 0;
+                for (int i = 0; i < one.length; i++) {
+                    worst = Math.max(worst, Math.abs(one[i] - many[i]));
+                }
+                assertTrue(worst < 1e-5, "mirror=" + mirror + " batch=" + batch + ": max difference " + worst);
+            }
+        }
+    }
 
     @Test
     void windowStartsTileTheAxisAndCentreShortOnes() {
@@ -74,9 +112,13 @@ class SlidingWindowInfererTest {
         for (VotingMode mode : VotingMode.values()) {
             // mirroring multiplies the windows by 8: checked once, with the paper's voting
             for (boolean mirror : mode == VotingMode.MAJORITY ? new boolean[] {false, true} : new boolean[] {false}) {
-                SlidingWindowInferer inf = new SlidingWindowInferer(g, new int[] {8, 8, 8}, 3,
-                    new InferSettings(new double[] {0.5, 0.25, 0.5}, mode, mirror));
-                assertArrayEquals(expected, inf.labels(vol, d, h, w, -5f), mode + " mirror=" + mirror);
+                // one input per pass, and 3 per pass (mirrored copies of one window split over passes)
+                for (int batch : new int[] {1, 3}) {
+                    SlidingWindowInferer inf = new SlidingWindowInferer(g, new int[] {8, 8, 8}, 3,
+                        new InferSettings(new double[] {0.5, 0.25, 0.5}, mode, mirror), batch);
+                    assertArrayEquals(expected, inf.labels(vol, d, h, w, -5f), mode + " mirror=" + mirror + " batch="
+                        + batch);
+                }
             }
         }
     }
