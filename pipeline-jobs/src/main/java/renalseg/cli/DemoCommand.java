@@ -25,7 +25,7 @@ import renalseg.util.Progress;
     description = {"Write a synthetic cohort and run every pipeline stage on it (local Spark, small model).",
         "--size small (default; conf/demo.conf): 16 miniature cases, 6 held out, a few minutes on 2 cores;",
         "--size standard (conf/standard.conf): 32 512 x 512 cases (8 held out) with mixed spacings, orientations and datatypes,",
-        "resampled, the medium network; ~46 min on 2 idle cores.",
+        "resampled, the medium network; ~48 min on 2 idle cores.",
         "Prints where the tables, segmentations and report are."})
 public final class DemoCommand implements Callable<Integer> {
 
