@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import renalseg.networks.FcnPpm;
+import renalseg.networks.MeanCnn3DLossLayer;
 import renalseg.networks.ModelSpec;
 import renalseg.networks.NetworkSetup;
-import renalseg.networks.MeanCnn3DLossLayer;
 import renalseg.networks.WeightedMeanCrossEntropy;
 import renalseg.postprocessing.voting.VotingMode;
 
@@ -42,7 +42,8 @@ class SlidingWindowInfererTest {
         }
         for (boolean mirror : new boolean[] {false, true}) {
             InferSettings s = new InferSettings(new double[] {0.5, 0.5, 0.5}, VotingMode.SOFT, mirror);
-            float[] one = new SlidingWindowInferer(g, win, spec.classes(), s, 1).vote(vol, d, h, w, -1f).probabilities();
+            float[] one = new SlidingWindowInferer(g, win, spec.classes(), s, 1).vote(vol, d, h, w, -1f)
+                .probabilities();
             for (int batch : new int[] {5, 20}) {
                 float[] many = new SlidingWindowInferer(g, win, spec.classes(), s, batch).vote(vol, d, h, w, -1f)
                     .probabilities();
