@@ -12,11 +12,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * backward pass as two matrix products + col2vol. libnd4j runs dilated 3-D convolutions on its generic
  * kernels (oneDNN's helper rejects them), whose backward pass cost as much as all eleven undilated 3x3x3
  * layers together in the paper network's profile; here the arithmetic is in BLAS GEMMs and vol2col is one
- * strided copy per kernel tap. Output depth is processed in chunks so that the column buffer stays under
- * {@link #COLUMN_BYTES}.
+ * strided copy per kernel tap.
+ *
+ * <p>The column buffer stays under {@link #COLUMN_BYTES}: examples go through in groups when whole examples
+ * fit (one copy per tap for the group: small layers cost per operation, not per voxel), else one example at
+ * a time in chunks of output depths.
  *
  * <p>Weights are DL4J's [C_out, C_in, kD, kH, kW]; as a [C_out, C_in*kD*kH*kW] matrix their column order is
- * (c, kd, kh, kw), the row order of the column buffer [C_in, kD*kH*kW, d, H, W].
+ * (c, kd, kh, kw), the row order of the column buffer [C_in, kD*kH*kW, g, d, H, W].
  */
 final class DilatedGemm {
 
@@ -44,44 +47,60 @@ final class DilatedGemm {
         return k[0] * k[1] * k[2];
     }
 
-    /** Zero-padded copy of example n: [C, D + e_d - 1, H + e_h - 1, W + e_w - 1], e the dilated kernel extent. */
-    private INDArray padded(INDArray x, long n, LayerWorkspaceMgr mgr, ArrayType type) {
-        long c = x.size(1);
-        long[] in = {x.size(2), x.size(3), x.size(4)};
-        INDArray p = mgr.create(type, x.dataType(), c, in[0] + extent(0) - 1, in[1] + extent(1) - 1,
-            in[2] + extent(2) - 1);
-        p.get(interior(in[0], in[1], in[2])).assign(example(x, n));
-        return p;
-    }
-
-    /** Example i [C, D, H, W] of a batch [N, C, D, H, W] (a view). */
-    private static INDArray example(INDArray batch, long i) {
-        return batch.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-            NDArrayIndex.all());
-    }
-
-    /** The unpadded region [C, d, h, w] of a padded copy. */
-    private INDArrayIndex[] interior(long d, long h, long w) {
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(padLow[0], padLow[0] + d),
-            NDArrayIndex.interval(padLow[1], padLow[1] + h), NDArrayIndex.interval(padLow[2], padLow[2] + w)};
-    }
-
     private long extent(int axis) {
         return (long) (k[axis] - 1) * dil[axis] + 1;
     }
 
-    /** The view of padded input that kernel tap (a, b, c) sees for output depths [d0, d0 + dc). */
-    private INDArray tap(INDArray padded, int a, int b, int c, long d0, long dc, long h, long w) {
-        INDArrayIndex[] ix = {NDArrayIndex.all(), NDArrayIndex.interval(d0 + (long) a * dil[0], d0 + a * dil[0] + dc),
-            NDArrayIndex.interval((long) b * dil[1], (long) b * dil[1] + h),
-            NDArrayIndex.interval((long) c * dil[2], (long) c * dil[2] + w)};
-        return padded.get(ix);
+    /** Sizes of an input [N, C_in, D, H, W] and of the weights' output channels. */
+    private record Dims(long n, long cin, long d, long h, long w, long cout) {
+        static Dims of(INDArray x, INDArray weights) {
+            return new Dims(x.size(0), x.size(1), x.size(2), x.size(3), x.size(4), weights.size(0));
+        }
     }
 
-    /** Output depths per chunk for C_in input channels. */
-    private long chunk(long cin, long d, long hw, int bytesPerValue) {
-        long perDepth = cin * taps() * hw * bytesPerValue;
-        return Math.max(1, Math.min(d, columnBytes / Math.max(1, perDepth)));
+    /** Examples per group and output depths per chunk; a group of more than one example takes whole depths. */
+    private record Tiling(long group, long depths) {
+    }
+
+    private Tiling tiling(Dims s, int bytesPerValue) {
+        long perDepth = s.cin() * taps() * s.h() * s.w() * bytesPerValue;
+        long perExample = perDepth * s.d();
+        if (perExample <= columnBytes) {
+            return new Tiling(Math.max(1, Math.min(s.n(), columnBytes / perExample)), s.d());
+        }
+        return new Tiling(1, Math.max(1, Math.min(s.d(), columnBytes / Math.max(1, perDepth))));
+    }
+
+    /** Examples [n0, n0 + g) and depths [d0, d0 + dc) of a [N, C, D, H, W] array (a view). */
+    private static INDArray part(INDArray a, long n0, long g, long d0, long dc) {
+        return a.get(NDArrayIndex.interval(n0, n0 + g), NDArrayIndex.all(), NDArrayIndex.interval(d0, d0 + dc),
+            NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /** The unpadded region [g, C, d, h, w] of a padded copy. */
+    private INDArray interior(INDArray padded, long d, long h, long w) {
+        return padded.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(padLow[0], padLow[0] + d),
+            NDArrayIndex.interval(padLow[1], padLow[1] + h), NDArrayIndex.interval(padLow[2], padLow[2] + w));
+    }
+
+    /** Zero-padded copy of examples [n0, n0 + g): [g, C, D + e_d - 1, H + e_h - 1, W + e_w - 1]. */
+    private INDArray padded(INDArray x, long n0, long g, LayerWorkspaceMgr mgr, ArrayType type) {
+        long d = x.size(2);
+        long h = x.size(3);
+        long w = x.size(4);
+        INDArray p = mgr.create(type, x.dataType(), g, x.size(1), d + extent(0) - 1, h + extent(1) - 1,
+            w + extent(2) - 1);
+        interior(p, d, h, w).assign(part(x, n0, g, 0, d));
+        return p;
+    }
+
+    /** The view [C, g, dc, h, w] of a padded group that kernel tap (a, b, c) sees for output depths [d0, d0 + dc). */
+    private INDArray tap(INDArray padded, int a, int b, int c, long d0, long dc, long h, long w) {
+        INDArrayIndex[] ix = {NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.interval(d0 + (long) a * dil[0], d0 + a * dil[0] + dc),
+            NDArrayIndex.interval((long) b * dil[1], (long) b * dil[1] + h),
+            NDArrayIndex.interval((long) c * dil[2], (long) c * dil[2] + w)};
+        return padded.get(ix).permute(1, 0, 2, 3, 4);
     }
 
     /** Kernel tap number t (row-major over kD, kH, kW) and its offsets (a, b, c). */
@@ -102,48 +121,45 @@ final class DilatedGemm {
         }
     }
 
-    /** Tap t of a column buffer [C_in, taps, d, H, W]. */
-    private static INDArray tapSlice(INDArray col5, int t) {
-        return col5.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
-            NDArrayIndex.all());
+    /** Tap t [C_in, g, d, H, W] of a column buffer [C_in, taps, g, d, H, W]. */
+    private static INDArray tapSlice(INDArray col6, int t) {
+        return col6.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** Sizes of an input [N, C_in, D, H, W] and of the weights' output channels. */
-    private record Dims(long n, long cin, long d, long h, long w, long cout) {
-        static Dims of(INDArray x, INDArray weights) {
-            return new Dims(x.size(0), x.size(1), x.size(2), x.size(3), x.size(4), weights.size(0));
-        }
-    }
-
-    /** Column buffer [C_in * taps, dc * H * W] of one example's padded input, output depths [d0, d0 + dc). */
-    private INDArray columns(INDArray padded, long d0, long dc, long h, long w, LayerWorkspaceMgr mgr, ArrayType type) {
-        long cin = padded.size(0);
-        INDArray col = mgr.createUninitialized(type, padded.dataType(), new long[] {cin, taps(), dc, h, w}, 'c');
+    /** Column buffer [C_in * taps, g * dc * H * W] of a padded group, output depths [d0, d0 + dc). */
+    private INDArray columns(INDArray padded, long d0, long dc, long h, long w, LayerWorkspaceMgr mgr,
+                             ArrayType type) {
+        long g = padded.size(0);
+        long cin = padded.size(1);
+        INDArray col = mgr.createUninitialized(type, padded.dataType(), new long[] {cin, taps(), g, dc, h, w}, 'c');
         forEachTap((t, a, b, c) -> tapSlice(col, t).assign(tap(padded, a, b, c, d0, dc, h, w)));
-        return col.reshape('c', cin * taps(), dc * h * w);
+        return col.reshape('c', cin * taps(), g * dc * h * w);
     }
 
     /** z = W * x + b into {@code out} [N, C_out, D, H, W] (c order). */
     void forward(INDArray x, INDArray weights, INDArray bias, INDArray out, LayerWorkspaceMgr mgr) {
         Dims s = Dims.of(x, weights);
         INDArray w2 = weights.dup('c').reshape('c', s.cout(), s.cin() * taps());
-        long dc = chunk(s.cin(), s.d(), s.h() * s.w(), x.dataType().width());
-        for (long i = 0; i < s.n(); i++) {
-            INDArray p = padded(x, i, mgr, ArrayType.FF_WORKING_MEM);
-            INDArray oi = example(out, i).reshape('c', s.cout(), s.d(), s.h() * s.w());
-            for (long d0 = 0; d0 < s.d(); d0 += dc) {
-                long len = Math.min(dc, s.d() - d0);
+        Tiling tl = tiling(s, x.dataType().width());
+        long hw = s.h() * s.w();
+        for (long n0 = 0; n0 < s.n(); n0 += tl.group()) {
+            long g = Math.min(tl.group(), s.n() - n0);
+            INDArray p = padded(x, n0, g, mgr, ArrayType.FF_WORKING_MEM);
+            for (long d0 = 0; d0 < s.d(); d0 += tl.depths()) {
+                long len = Math.min(tl.depths(), s.d() - d0);
                 INDArray col = columns(p, d0, len, s.h(), s.w(), mgr, ArrayType.FF_WORKING_MEM);
-                INDArray z = len == s.d() ? oi.reshape('c', s.cout(), s.d() * s.h() * s.w())
+                boolean direct = g == 1 && len == s.d(); // [C_out, D*H*W] of one example is a block of out
+                INDArray z = direct ? part(out, n0, 1, 0, s.d()).reshape('c', s.cout(), s.d() * hw)
                     : mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
-                        new long[] {s.cout(), len * s.h() * s.w()}, 'c');
+                        new long[] {s.cout(), g * len * hw}, 'c');
                 Nd4j.gemm(w2, col, z, false, false, 1.0, 0.0);
                 if (bias != null) {
                     z.addiColumnVector(bias.reshape(s.cout(), 1));
                 }
-                if (len != s.d()) {
-                    oi.get(NDArrayIndex.all(), NDArrayIndex.interval(d0, d0 + len), NDArrayIndex.all())
-                        .assign(z.reshape('c', s.cout(), len, s.h() * s.w()));
+                if (!direct) {
+                    part(out, n0, g, d0, len).assign(z.reshape('c', s.cout(), g, len, s.h(), s.w())
+                        .permute(1, 0, 2, 3, 4));
                 }
             }
         }
@@ -159,26 +175,27 @@ final class DilatedGemm {
         INDArray w2 = weights.dup('c').reshape('c', s.cout(), s.cin() * taps());
         INDArray dw2 = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), s.cout(), s.cin() * taps());
         INDArray dl = delta.ordering() == 'c' && !delta.isView() ? delta : delta.dup('c');
-        long dc = chunk(s.cin(), s.d(), s.h() * s.w(), x.dataType().width());
-        for (long i = 0; i < s.n(); i++) {
-            INDArray p = padded(x, i, mgr, ArrayType.BP_WORKING_MEM);
+        Tiling tl = tiling(s, x.dataType().width());
+        long hw = s.h() * s.w();
+        for (long n0 = 0; n0 < s.n(); n0 += tl.group()) {
+            long g = Math.min(tl.group(), s.n() - n0);
+            INDArray p = padded(x, n0, g, mgr, ArrayType.BP_WORKING_MEM);
             INDArray dp = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), p.shape());
-            INDArray di = example(dl, i).reshape('c', s.cout(), s.d(), s.h() * s.w());
-            for (long d0 = 0; d0 < s.d(); d0 += dc) {
-                long len = Math.min(dc, s.d() - d0);
+            for (long d0 = 0; d0 < s.d(); d0 += tl.depths()) {
+                long len = Math.min(tl.depths(), s.d() - d0);
                 INDArray col = columns(p, d0, len, s.h(), s.w(), mgr, ArrayType.BP_WORKING_MEM);
-                INDArray dz = len == s.d() ? di.reshape('c', s.cout(), s.d() * s.h() * s.w())
-                    : di.get(NDArrayIndex.all(), NDArrayIndex.interval(d0, d0 + len), NDArrayIndex.all())
-                        .dup('c').reshape('c', s.cout(), len * s.h() * s.w());
+                INDArray dz = g == 1 && len == s.d() ? part(dl, n0, 1, 0, s.d()).reshape('c', s.cout(), s.d() * hw)
+                    : part(dl, n0, g, d0, len).permute(1, 0, 2, 3, 4).dup('c')
+                        .reshape('c', s.cout(), g * len * hw);
                 Nd4j.gemm(dz, col, dw2, false, true, 1.0, 1.0);
                 INDArray dcol = col; // reuse the buffer: dcol = W^T dz
                 Nd4j.gemm(w2, dz, dcol, true, false, 1.0, 0.0);
-                INDArray dcol5 = dcol.reshape('c', s.cin(), taps(), len, s.h(), s.w());
+                INDArray dcol6 = dcol.reshape('c', s.cin(), taps(), g, len, s.h(), s.w());
                 long from = d0; // the lambda needs effectively final copies
                 long depths = len;
-                forEachTap((t, a, b, c) -> tap(dp, a, b, c, from, depths, s.h(), s.w()).addi(tapSlice(dcol5, t)));
+                forEachTap((t, a, b, c) -> tap(dp, a, b, c, from, depths, s.h(), s.w()).addi(tapSlice(dcol6, t)));
             }
-            example(epsOut, i).assign(dp.get(interior(s.d(), s.h(), s.w())));
+            part(epsOut, n0, g, 0, s.d()).assign(interior(dp, s.d(), s.h(), s.w()));
         }
         weightGrad.assign(dw2.reshape(weightGrad.shape()));
         if (biasGrad != null) {

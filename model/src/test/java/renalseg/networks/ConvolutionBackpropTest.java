@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.common.primitives.Pair;
@@ -85,20 +84,25 @@ class ConvolutionBackpropTest {
         assertTrue(ga.getSecond().equalsWithEps(again.getSecond(), eps), "input gradient, recomputed");
     }
 
-    /** The dilated GEMM with one output depth per column chunk gives what it gives in one chunk. */
-    @Test
-    void chunkedColumnsGiveTheSameResults() {
+    /**
+     * The dilated GEMM gives the same results whatever its tiling: the whole batch of 3 in one group, groups of
+     * 2 and 1, one example at a time with whole depths, one output depth at a time.
+     */
+    @ParameterizedTest
+    @CsvSource({"155520", "100000", "1"})
+    void tiledColumnsGiveTheSameResults(long columnBytes) {
         Nd4j.getRandom().setSeed(5);
         int[] k = {3, 3, 3};
         int[] dil = {2, 2, 2};
         int[] pad = {2, 2, 2};
-        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 3, 6, 5, 4);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, 3, 6, 5, 4);
         INDArray w = Nd4j.randn(DataType.DOUBLE, 4, 3, 3, 3, 3);
         INDArray b = Nd4j.randn(DataType.DOUBLE, 4);
-        INDArray delta = Nd4j.randn(DataType.DOUBLE, 2, 4, 6, 5, 4);
+        INDArray delta = Nd4j.randn(DataType.DOUBLE, 3, 4, 6, 5, 4);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        INDArray[] whole = run(new DilatedGemm(k, dil, pad), x, w, b, delta, mgr);
-        INDArray[] chunked = run(new DilatedGemm(k, dil, pad, 1), x, w, b, delta, mgr);
+        // one example's columns: 3 channels x 27 taps x 120 voxels x 8 bytes = 77760 bytes
+        INDArray[] whole = run(new DilatedGemm(k, dil, pad, 3 * 77760), x, w, b, delta, mgr);
+        INDArray[] chunked = run(new DilatedGemm(k, dil, pad, columnBytes), x, w, b, delta, mgr);
         for (int i = 0; i < whole.length; i++) {
             assertTrue(whole[i].equalsWithEps(chunked[i], 1e-12), "output " + i);
             assertTrue(whole[i].norm2Number().doubleValue() > 0, "output " + i);
@@ -142,11 +146,11 @@ class ConvolutionBackpropTest {
 
     private static INDArray[] run(DilatedGemm g, INDArray x, INDArray w, INDArray b, INDArray delta,
                                   LayerWorkspaceMgr mgr) {
-        INDArray z = Nd4j.create(DataType.DOUBLE, 2, 4, 6, 5, 4);
+        INDArray z = Nd4j.create(DataType.DOUBLE, x.size(0), 4, 6, 5, 4);
         g.forward(x, w, b, z, mgr);
         INDArray dw = Nd4j.create(DataType.DOUBLE, w.shape());
         INDArray db = Nd4j.create(DataType.DOUBLE, 4);
-        INDArray dx = Nd4j.create(DataType.DOUBLE, x.shape());
+        INDArray dx = Nd4j.rand(DataType.DOUBLE, x.shape()); // overwritten, not added to
         g.backward(x, w, delta, dw, db, dx, mgr);
         return new INDArray[] {z, dw, db, dx};
     }
