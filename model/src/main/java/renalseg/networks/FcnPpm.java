@@ -189,9 +189,9 @@ public final class FcnPpm {
         }
 
         private void deconv(String name, String in, int cin, int cout, int k) {
-            g.addLayer(name, new Deconvolution3D.Builder().kernelSize(k, k, k).stride(k, k, k)
-                .convolutionMode(ConvolutionMode.Truncate).dataFormat(Convolution3D.DataFormat.NCDHW)
-                .nIn(cin).nOut(cout).hasBias(true).activation(Activation.IDENTITY).build(), in);
+            g.addLayer(name, new StridedDeconvolution3D(new Deconvolution3D.Builder().kernelSize(k, k, k)
+                .stride(k, k, k).convolutionMode(ConvolutionMode.Truncate).dataFormat(Convolution3D.DataFormat.NCDHW)
+                .nIn(cin).nOut(cout).hasBias(true).activation(Activation.IDENTITY)), in);
         }
     }
 }

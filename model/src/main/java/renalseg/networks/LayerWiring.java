@@ -3,7 +3,7 @@ package renalseg.networks;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,12 +28,12 @@ final class LayerWiring {
         return layer;
     }
 
-    /** {@link #wire} for our Convolution3D subclasses, after DL4J's own check that nIn and nOut are set. */
-    static <L extends Layer> L wireConvolution(L layer, Convolution3D config, NeuralNetConfiguration conf,
+    /** {@link #wire} for our 3-D (de)convolution subclasses, after DL4J's own check that nIn and nOut are set. */
+    static <L extends Layer> L wireConvolution(L layer, ConvolutionLayer config, NeuralNetConfiguration conf,
                                                Collection<TrainingListener> listeners, int layerIndex,
                                                INDArray layerParamsView, boolean initializeParams) {
-        LayerValidation.assertNInNOutSet("Convolution3D", config.getLayerName(), layerIndex, config.getNIn(),
-            config.getNOut());
+        LayerValidation.assertNInNOutSet(config.getClass().getSimpleName(), config.getLayerName(), layerIndex,
+            config.getNIn(), config.getNOut());
         return wire(layer, config, conf, listeners, layerIndex, layerParamsView, initializeParams);
     }
 }

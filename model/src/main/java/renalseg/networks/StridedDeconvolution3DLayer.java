@@ -1,0 +1,147 @@
+package renalseg.networks;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.Deconvolution3DLayer;
+import org.deeplearning4j.nn.params.Deconvolution3DParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The layer of {@link StridedDeconvolution3D}. DL4J keeps the weights as [kD, kH, kW, C_out, C_in] (c order),
+ * which is already the matrix [k^3 C_out, C_in] with rows (a, b, c, o): for example i,
+ * Y = W x_i [k^3 C_out, D*H*W], and output voxel (o, k*d + a, k*h + b, k*w + c) is Y[(a, b, c, o), (d, h, w)].
+ * Backward: dW = sum_i dY_i x_i^T, dx_i = W^T dY_i, with dY_i the same rearrangement of dL/dz.
+ */
+public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
+
+    public StridedDeconvolution3DLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private Deconvolution3D config() {
+        return (Deconvolution3D) conf().getLayer();
+    }
+
+    private IActivation activation() {
+        return config().getActivationFn();
+    }
+
+    /** Sizes: batch, C_in, input D, H, W, C_out, kernel k (D, H, W). */
+    private record Shape(long n, long cin, long d, long h, long w, long cout, int kd, int kh, int kw) {
+        long voxels() {
+            return d * h * w;
+        }
+
+        long taps() {
+            return (long) kd * kh * kw;
+        }
+
+        /** One example of the output [N, C_out, kD*D, kH*H, kW*W] as [C_out, D, kD, H, kH, W, kW]. */
+        INDArray outputBlocks(INDArray out, long i) {
+            return out.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all()).reshape('c', cout, d, kd, h, kh, w, kw);
+        }
+    }
+
+    private Shape shape(INDArray x, INDArray weights) {
+        if (x.rank() != 5) {
+            throw new IllegalStateException("StridedDeconvolution3D " + layerId() + ": input rank " + x.rank());
+        }
+        if (weights.size(4) != x.size(1)) {
+            throw new IllegalStateException("StridedDeconvolution3D " + layerId() + ": input has " + x.size(1)
+                + " channels, layer expects " + weights.size(4));
+        }
+        int[] k = config().getKernelSize();
+        return new Shape(x.size(0), x.size(1), x.size(2), x.size(3), x.size(4), weights.size(3), k[0], k[1], k[2]);
+    }
+
+    private INDArray contiguousInput() {
+        INDArray x = input.castTo(dataType);
+        return x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
+    }
+
+    /** z = deconv(x) + b, [N, C_out, kD*D, kH*H, kW*W] in the given array type's workspace. */
+    private INDArray linear(boolean training, LayerWorkspaceMgr mgr, ArrayType type) {
+        INDArray x = contiguousInput();
+        INDArray w = getParamWithNoise(Deconvolution3DParamInitializer.WEIGHT_KEY, training, mgr);
+        Shape s = shape(x, w);
+        INDArray w2 = w.reshape('c', s.taps() * s.cout(), s.cin());
+        INDArray out = mgr.createUninitialized(type, x.dataType(),
+            new long[] {s.n(), s.cout(), s.kd() * s.d(), s.kh() * s.h(), s.kw() * s.w()}, 'c');
+        INDArray y = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
+            new long[] {s.taps() * s.cout(), s.voxels()}, 'c');
+        INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
+        for (long i = 0; i < s.n(); i++) {
+            Nd4j.gemm(w2, x3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()), y, false, false,
+                1.0, 0.0);
+            s.outputBlocks(out, i).assign(y.reshape('c', s.kd(), s.kh(), s.kw(), s.cout(), s.d(), s.h(), s.w())
+                .permute(3, 4, 0, 5, 1, 6, 2));
+        }
+        if (config().hasBias()) {
+            INDArray b = getParamWithNoise(Deconvolution3DParamInitializer.BIAS_KEY, training, mgr);
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(out, b.reshape(s.cout()), out, 1));
+        }
+        return out;
+    }
+
+    @Override
+    protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        return linear(training, workspaceMgr, ArrayType.ACTIVATIONS);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        return activation().getActivation(linear(training, workspaceMgr, ArrayType.ACTIVATIONS), training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray delta = activation() instanceof ActivationIdentity ? epsilon
+            : activation().backprop(linear(true, workspaceMgr, ArrayType.BP_WORKING_MEM), epsilon.dup('c'))
+                .getFirst();
+        INDArray x = contiguousInput();
+        INDArray w = getParamWithNoise(Deconvolution3DParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+        Shape s = shape(x, w);
+        INDArray w2 = w.reshape('c', s.taps() * s.cout(), s.cin());
+        INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
+        INDArray wGrad = gradientViews.get(Deconvolution3DParamInitializer.WEIGHT_KEY);
+        INDArray dW = workspaceMgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), s.taps() * s.cout(), s.cin());
+        INDArray dy = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(),
+            new long[] {s.kd(), s.kh(), s.kw(), s.cout(), s.d(), s.h(), s.w()}, 'c');
+        INDArray dy2 = dy.reshape('c', s.taps() * s.cout(), s.voxels());
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+        INDArray e3 = epsOut.reshape('c', s.n(), s.cin(), s.voxels());
+        for (long i = 0; i < s.n(); i++) {
+            dy.assign(s.outputBlocks(delta, i).permute(2, 4, 6, 0, 1, 3, 5));
+            INDArray xi = x3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all());
+            Nd4j.gemm(dy2, xi, dW, false, true, 1.0, 1.0);
+            Nd4j.gemm(w2, dy2, e3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()), true, false,
+                1.0, 0.0);
+        }
+        wGrad.assign(dW.reshape(wGrad.shape()));
+        Gradient g = new DefaultGradient();
+        if (config().hasBias()) {
+            INDArray bGrad = gradientViews.get(Deconvolution3DParamInitializer.BIAS_KEY);
+            bGrad.assign(delta.sum(0, 2, 3, 4).reshape(bGrad.shape()));
+            g.setGradientFor(Deconvolution3DParamInitializer.BIAS_KEY, bGrad);
+        }
+        g.setGradientFor(Deconvolution3DParamInitializer.WEIGHT_KEY, wGrad, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsOut));
+    }
+}
