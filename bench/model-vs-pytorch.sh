@@ -27,6 +27,9 @@ threads=${THREADS:-2}
 # Both sides wait passively at OpenMP barriers (the launcher's default): spinning threads of either side
 # would steal the other's cores on a shared host and the comparison would measure the scheduler.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# Likewise the glibc mmap threshold the launcher sets (4 MB): it lowers both sides' peaks (PyTorch's paper
+# training step 1.66 -> 1.41 GB), so both run with it; export another value to compare otherwise.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4194304}
 [[ -f "$twin/bench.py" ]] || { echo "no bench.py in $twin" >&2; exit 2; }
 RENALSEG_NO_BUILD= "$launcher" version >/dev/null  # builds now if needed, not in the middle of a run
 : > "$out"

@@ -36,6 +36,8 @@ submit_args() {
     --conf "spark.executor.memoryOverhead=${EXECUTOR_OVERHEAD:-8g}"
     --conf "spark.driver.extraJavaOptions=$JVM_OPTS"
     --conf "spark.executor.extraJavaOptions=$JVM_OPTS"
+    --conf "spark.executorEnv.OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}"
+    --conf "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4194304}"
     --conf "spark.serializer=org.apache.spark.serializer.KryoSerializer"
     --conf "spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator,renalseg.pipeline.RecordKryoRegistrator"
   )
