@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,27 +55,8 @@ class StridedDeconvolution3DTest {
         ref.setParams(ours.params().dup());
         INDArray x = Nd4j.randn(type, 2, cin, 3, 4, 5);
         INDArray dLda = Nd4j.randn(type, 2, cout, 3 * k, 4 * k, 5 * k);
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        Layer a = ref.getLayer(0);
-        Layer b = ours.getLayer(0);
-        INDArray ya;
-        Pair<Gradient, INDArray> ga;
-        try (OneDnnGuard g = oneDnn ? null : OneDnnGuard.helpersOff()) {
-            a.setInput(x, mgr);
-            ya = a.activate(true, mgr).dup();
-            ga = a.backpropGradient(dLda, mgr);
-        }
-        b.setInput(x, mgr);
-        INDArray yb = b.activate(true, mgr).dup();
-        Pair<Gradient, INDArray> gb = b.backpropGradient(dLda, mgr);
-        assertTrue(ya.equalsWithEps(yb, eps), "forward");
-        assertTrue(ga.getSecond().equalsWithEps(gb.getSecond(), eps), "input gradient");
-        for (String key : new String[] {"W", "b"}) {
-            INDArray da = ga.getFirst().getGradientFor(key);
-            INDArray db = gb.getFirst().getGradientFor(key);
-            assertTrue(da.reshape(da.length()).equalsWithEps(db.reshape(db.length()), eps), key + " gradient");
-            assertTrue(db.norm2Number().doubleValue() > 0, key);
-        }
+        LayerPass.run(ref.getLayer(0), x, dLda, oneDnn).assertMatches(LayerPass.run(ours.getLayer(0), x, dLda, true),
+            eps);
     }
 
     /**
