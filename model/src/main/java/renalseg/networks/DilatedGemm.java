@@ -174,7 +174,7 @@ final class DilatedGemm {
         Dims s = Dims.of(x, weights);
         INDArray w2 = weights.dup('c').reshape('c', s.cout(), s.cin() * taps());
         INDArray dw2 = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), s.cout(), s.cin() * taps());
-        INDArray dl = delta.ordering() == 'c' && !delta.isView() ? delta : delta.dup('c');
+        INDArray dl = Contiguous.of(delta);
         Tiling tl = tiling(s, x.dataType().width());
         long hw = s.h() * s.w();
         for (long n0 = 0; n0 < s.n(); n0 += tl.group()) {

@@ -29,7 +29,7 @@ public class PointwiseConvolution3DLayer extends Convolution3DLayer {
     }
 
     private INDArray contiguousInput() {
-        return input.ordering() == 'c' && !input.isView() ? input : input.dup('c');
+        return Contiguous.of(input);
     }
 
     /** Pre-activation z = W x + b, [N, C_out, D, H, W] in the given array type's workspace. */
@@ -91,9 +91,7 @@ public class PointwiseConvolution3DLayer extends Convolution3DLayer {
             delta = layerConf().getActivationFn().backprop(z, epsilon.ordering() == 'c' ? epsilon
                 : epsilon.dup('c')).getFirst();
         }
-        if (delta.ordering() != 'c' || delta.isView()) {
-            delta = delta.dup('c');
-        }
+        delta = Contiguous.of(delta);
         INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         long cout = w.size(0);
         INDArray w2 = w.reshape('c', cout, cin);

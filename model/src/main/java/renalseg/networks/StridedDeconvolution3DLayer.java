@@ -67,8 +67,7 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
     }
 
     private INDArray contiguousInput() {
-        INDArray x = input.castTo(dataType);
-        return x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
+        return Contiguous.of(input.castTo(dataType));
     }
 
     /** z = deconv(x) + b, [N, C_out, kD*D, kH*H, kW*W] in the given array type's workspace. */
