@@ -13,8 +13,6 @@ import org.deeplearning4j.util.Convolution3DUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer of {@link DilatedConvolution3D}: DL4J's Convolution3DLayer (oneDNN) when undilated; dilated, as
@@ -147,7 +145,10 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
         reuse.forget();
     }
 
-    /** libnd4j's conv3dnew_bp on dL/dz: gradients of W and b into their views, dL/dx in ACTIVATION_GRAD. */
+    /**
+     * libnd4j's conv3dnew_bp on dL/dz ({@link ConvolutionBackward}: over input-channel groups when the input is
+     * large): gradients of W and b into their views, dL/dx in ACTIVATION_GRAD.
+     */
     private Pair<Gradient, INDArray> fromDelta(INDArray delta, LayerWorkspaceMgr mgr) {
         Convolution3D c = config();
         if (input.rank() != 5 || c.getDataFormat() != Convolution3D.DataFormat.NCDHW) {
@@ -167,23 +168,14 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
         INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, true, mgr);
         INDArray wGrad = gradientViews.get(Convolution3DParamInitializer.WEIGHT_KEY);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(), x.shape(), 'c');
-        // DL4J keeps W as [out, in, kD, kH, kW]; libnd4j's conv3d wants [kD, kH, kW, in, out]
-        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv3dnew_bp")
-            .addIntegerArguments(kernel[0], kernel[1], kernel[2], strides[0], strides[1], strides[2],
-                pad[0], pad[1], pad[2], dilation[0], dilation[1], dilation[2], same ? 1 : 0, 0)
-            .callInplace(false);
-        INDArray wOp = w.permute(2, 3, 4, 1, 0);
-        INDArray wGradOp = wGrad.permute(2, 3, 4, 1, 0);
+        INDArray b = c.hasBias() ? getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, true, mgr) : null;
+        INDArray bGrad = c.hasBias() ? gradientViews.get(Convolution3DParamInitializer.BIAS_KEY) : null;
+        new ConvolutionBackward(kernel, strides, pad, dilation, same, ConvolutionBackward.GROUP_BYTES)
+            .run(x, w, b, delta, epsOut, wGrad, bGrad);
         Gradient g = new DefaultGradient();
-        if (c.hasBias()) {
-            INDArray b = getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, true, mgr);
-            INDArray bGrad = gradientViews.get(Convolution3DParamInitializer.BIAS_KEY);
-            op.addInputs(x, wOp, b, delta).addOutputs(epsOut, wGradOp, bGrad);
+        if (bGrad != null) {
             g.setGradientFor(Convolution3DParamInitializer.BIAS_KEY, bGrad);
-        } else {
-            op.addInputs(x, wOp, delta).addOutputs(epsOut, wGradOp);
         }
-        Nd4j.getExecutioner().exec(op.build());
         g.setGradientFor(Convolution3DParamInitializer.WEIGHT_KEY, wGrad, 'c');
         weightNoiseParams.clear();
         return new Pair<>(g, epsOut);

@@ -1,5 +1,6 @@
 package renalseg.networks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -126,6 +127,45 @@ class ConvolutionBackpropTest {
         INDArray dwa = ga.getFirst().getGradientFor("W");
         assertTrue(dwa.reshape(dwa.length()).equalsWithEps(dw.reshape(dw.length()), eps), "W gradient");
         INDArray dba = ga.getFirst().getGradientFor("b");
+        assertTrue(dba.reshape(dba.length()).equalsWithEps(db.reshape(db.length()), eps), "b gradient");
+    }
+
+    /**
+     * The backward pass over input-channel groups ({@link ConvolutionBackward}) against DL4J's Convolution3D
+     * (one conv3dnew_bp call over all channels): dx, dW, db, with oneDNN and with libnd4j's generic kernels.
+     * 5 input channels; dL/dz of 1 channel gives 5 groups of 1, of 2 channels 3 groups (2, 2, 1), of 6 one.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,5,FLOAT,true", "2,3,FLOAT,true", "6,1,FLOAT,true", "2,3,DOUBLE,true", "1,5,DOUBLE,false",
+        "2,3,FLOAT,false"})
+    void channelGroupsGiveTheSameGradients(int cout, int groups, DataType type, boolean oneDnn) {
+        double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
+        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4).dataType(type)
+            .list().layer(new Convolution3D.Builder().kernelSize(3, 3, 3).convolutionMode(ConvolutionMode.Same)
+                .nIn(5).nOut(cout).hasBias(true).activation(Activation.IDENTITY)
+                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
+            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 5, 6, 5)).build());
+        ref.init();
+        ref.initGradientsView();
+        Nd4j.getRandom().setSeed(cout);
+        INDArray x = Nd4j.randn(type, 2, 5, 4, 5, 6);
+        INDArray delta = Nd4j.randn(type, 2, cout, 4, 5, 6);
+        LayerPass a = LayerPass.run(ref.getLayer(0), x, delta, oneDnn);
+        INDArray w = ref.getLayer(0).getParam("W");
+        INDArray b = ref.getLayer(0).getParam("b");
+        ConvolutionBackward bp = new ConvolutionBackward(new int[] {3, 3, 3}, new int[] {1, 1, 1},
+            new int[] {1, 1, 1}, new int[] {1, 1, 1}, true, groups == 1 ? Long.MAX_VALUE / 2 : 1);
+        assertEquals((5 + groups - 1) / groups, bp.channelsPerGroup(x, delta), "channels per group");
+        INDArray dx = Nd4j.rand(type, x.shape()); // overwritten, not added to
+        INDArray dw = Nd4j.rand(type, w.shape());
+        INDArray db = Nd4j.rand(type, b.shape());
+        try (OneDnnGuard g = oneDnn ? null : OneDnnGuard.helpersOff()) {
+            bp.run(x, w, b, delta, dx, dw, db);
+        }
+        assertTrue(a.inputGradient().equalsWithEps(dx, eps), "input gradient");
+        INDArray dwa = a.gradients().getFirst().getGradientFor("W");
+        assertTrue(dwa.reshape(dwa.length()).equalsWithEps(dw.reshape(dw.length()), eps), "W gradient");
+        INDArray dba = a.gradients().getFirst().getGradientFor("b");
         assertTrue(dba.reshape(dba.length()).equalsWithEps(db.reshape(db.length()), eps), "b gradient");
     }
 
