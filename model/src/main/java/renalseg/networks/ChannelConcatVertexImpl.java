@@ -9,13 +9,13 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Runtime side of {@link ChannelConcatVertex}. */
 public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
 
     private long[] channelsPerInput;
+    /** Whether the last forward pass filled the first input's own buffer instead of a new one (tests). */
+    private boolean lastPassInPlace;
 
     public ChannelConcatVertexImpl(ComputationGraph graph, String name, int index, DataType dataType) {
         this(graph, name, index, null, null, dataType);
@@ -51,17 +51,29 @@ public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
             total += s[1];
         }
         if (inputs.length == 1) {
+            lastPassInPlace = false;
             return workspaceMgr.dup(ArrayType.ACTIVATIONS, inputs[0]);
         }
         long[] outShape = first.clone();
         outShape[1] = total;
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(), outShape, 'c');
-        long c0 = 0;
-        for (int i = 0; i < inputs.length; i++) {
-            out.get(channelSlice(first.length, c0, c0 + channelsPerInput[i])).assign(inputs[i]);
+        // the first input already written into this concatenation's buffer (ConcatBuffer)?
+        INDArray out = ConcatBuffer.activationsOutliveTheLayer(training, workspaceMgr)
+            ? ConcatBuffer.whole(inputs[0], total) : null;
+        int from = out == null ? 0 : 1;
+        lastPassInPlace = out != null;
+        if (out == null) {
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(), outShape, 'c');
+        }
+        long c0 = from == 0 ? 0 : channelsPerInput[0];
+        for (int i = from; i < inputs.length; i++) {
+            out.get(ConcatBuffer.channels(first.length, c0, c0 + channelsPerInput[i])).assign(inputs[i]);
             c0 += channelsPerInput[i];
         }
         return out;
+    }
+
+    boolean lastPassInPlace() {
+        return lastPassInPlace;
     }
 
     @Override
@@ -76,17 +88,10 @@ public class ChannelConcatVertexImpl extends ParameterlessVertexImpl {
             long[] s = shape.clone();
             s[1] = channelsPerInput[i];
             out[i] = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), s, 'c');
-            out[i].assign(epsilon.get(channelSlice(shape.length, c0, c0 + channelsPerInput[i])));
+            out[i].assign(epsilon.get(ConcatBuffer.channels(shape.length, c0, c0 + channelsPerInput[i])));
             c0 += channelsPerInput[i];
         }
         return new Pair<>(null, out);
-    }
-
-    private static INDArrayIndex[] channelSlice(int rank, long from, long to) {
-        INDArrayIndex[] idx = new INDArrayIndex[rank];
-        Arrays.fill(idx, NDArrayIndex.all());
-        idx[1] = NDArrayIndex.interval(from, to);
-        return idx;
     }
 
     @Override

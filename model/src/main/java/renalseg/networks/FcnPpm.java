@@ -169,7 +169,8 @@ public final class FcnPpm {
         }
 
         private String up(String name, String in, String skip, int cin, int cout) {
-            deconv(name + "_deconv", in, cin, cout, 2);
+            // the skip connection (cout channels) is appended to the upsampled output in its buffer
+            g.addLayer(name + "_deconv", deconvolution(cin, cout, 2).concatenatedWith(cout), in);
             g.addVertex(name + "_cat", new ChannelConcatVertex(), name + "_deconv", skip);
             conv(name + "_conv", name + "_cat", 2 * cout, cout, 3, 1, act);
             return name + "_conv";
@@ -189,9 +190,13 @@ public final class FcnPpm {
         }
 
         private void deconv(String name, String in, int cin, int cout, int k) {
-            g.addLayer(name, new StridedDeconvolution3D(new Deconvolution3D.Builder().kernelSize(k, k, k)
+            g.addLayer(name, deconvolution(cin, cout, k), in);
+        }
+
+        private static StridedDeconvolution3D deconvolution(int cin, int cout, int k) {
+            return new StridedDeconvolution3D(new Deconvolution3D.Builder().kernelSize(k, k, k)
                 .stride(k, k, k).convolutionMode(ConvolutionMode.Truncate).dataFormat(Convolution3D.DataFormat.NCDHW)
-                .nIn(cin).nOut(cout).hasBias(true).activation(Activation.IDENTITY)), in);
+                .nIn(cin).nOut(cout).hasBias(true).activation(Activation.IDENTITY));
         }
     }
 }

@@ -19,6 +19,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class StridedDeconvolution3D extends Deconvolution3D {
 
+    /**
+     * Channels that a {@link ChannelConcatVertex} appends after this layer's output (the decoder's skip
+     * connection), or 0. In training the layer then writes its output into the first channels of a buffer
+     * that wide, and the concatenation fills the rest in place instead of copying this output
+     * ({@link ConcatBuffer}). Absent from older checkpoints' JSON, where it reads as 0.
+     */
+    private int channelsAfter;
+
     public StridedDeconvolution3D() {
         super();
     }
@@ -38,6 +46,19 @@ public class StridedDeconvolution3D extends Deconvolution3D {
         if (getDataFormat() != Convolution3D.DataFormat.NCDHW || getConvolutionMode() != ConvolutionMode.Truncate) {
             throw new IllegalArgumentException("StridedDeconvolution3D needs NCDHW and Truncate mode");
         }
+    }
+
+    /** Reserves {@code channels} after this layer's output for the concatenation that follows it. */
+    public StridedDeconvolution3D concatenatedWith(int channels) {
+        if (channels < 0) {
+            throw new IllegalArgumentException("channels after the output: " + channels);
+        }
+        this.channelsAfter = channels;
+        return this;
+    }
+
+    public int getChannelsAfter() {
+        return channelsAfter;
     }
 
     @Override

@@ -47,10 +47,17 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
             return (long) kd * kh * kw;
         }
 
-        /** One example of the output [N, C_out, kD*D, kH*H, kW*W] as [C_out, D, kD, H, kH, W, kW]. */
-        INDArray outputBlocks(INDArray out, long i) {
+        /** Example i of a c-ordered [N, C, kD*D, kH*H, kW*W] (C >= C_out) as [C, D*kD*H*kH*W*kW]. */
+        INDArray example(INDArray out, long i) {
             return out.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).reshape('c', cout, d, kd, h, kh, w, kw);
+                NDArrayIndex.all()).reshape('c', out.size(1), taps() * voxels());
+        }
+
+        /** Example i of the output (the leading C_out channels of {@code out}) as [C_out, D, kD, H, kH, W, kW]. */
+        INDArray outputBlocks(INDArray out, long i) {
+            INDArray e = example(out, i);
+            return (out.size(1) == cout ? e : e.get(NDArrayIndex.interval(0, cout), NDArrayIndex.all()))
+                .reshape('c', cout, d, kd, h, kh, w, kw);
         }
     }
 
@@ -70,14 +77,18 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
         return Contiguous.of(input.castTo(dataType));
     }
 
-    /** z = deconv(x) + b, [N, C_out, kD*D, kH*H, kW*W] in the given array type's workspace. */
-    private INDArray linear(boolean training, LayerWorkspaceMgr mgr, ArrayType type) {
+    /**
+     * z = deconv(x) + b, [N, C_out, kD*D, kH*H, kW*W] in the given array type's workspace; with
+     * {@code channelsAfter} > 0, the leading channels of an ACTIVATIONS buffer that wide ({@link ConcatBuffer}).
+     */
+    private INDArray linear(boolean training, LayerWorkspaceMgr mgr, ArrayType type, long channelsAfter) {
         INDArray x = contiguousInput();
         INDArray w = getParamWithNoise(Deconvolution3DParamInitializer.WEIGHT_KEY, training, mgr);
         Shape s = shape(x, w);
         INDArray w2 = w.reshape('c', s.taps() * s.cout(), s.cin());
-        INDArray out = mgr.createUninitialized(type, x.dataType(),
-            new long[] {s.n(), s.cout(), s.kd() * s.d(), s.kh() * s.h(), s.kw() * s.w()}, 'c');
+        long[] outShape = {s.n(), s.cout(), s.kd() * s.d(), s.kh() * s.h(), s.kw() * s.w()};
+        INDArray out = channelsAfter > 0 ? ConcatBuffer.buffer(mgr, x.dataType(), outShape, channelsAfter)
+            : mgr.createUninitialized(type, x.dataType(), outShape, 'c');
         INDArray y = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
             new long[] {s.taps() * s.cout(), s.voxels()}, 'c');
         INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
@@ -89,29 +100,40 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
         }
         if (config().hasBias()) {
             INDArray b = getParamWithNoise(Deconvolution3DParamInitializer.BIAS_KEY, training, mgr);
-            Nd4j.getExecutioner().exec(new BroadcastAddOp(out, b.reshape(s.cout()), out, 1));
+            if (channelsAfter > 0) {
+                for (long i = 0; i < s.n(); i++) {
+                    s.example(out, i).get(NDArrayIndex.interval(0, s.cout()), NDArrayIndex.all())
+                        .addiColumnVector(b.reshape(s.cout(), 1));
+                }
+            } else {
+                Nd4j.getExecutioner().exec(new BroadcastAddOp(out, b.reshape(s.cout()), out, 1));
+            }
         }
-        return out;
+        return channelsAfter > 0 ? ConcatBuffer.leading(out, s.cout()) : out;
     }
 
     @Override
     protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        return linear(training, workspaceMgr, ArrayType.ACTIVATIONS);
+        return linear(training, workspaceMgr, ArrayType.ACTIVATIONS, 0);
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
-        return activation().getActivation(linear(training, workspaceMgr, ArrayType.ACTIVATIONS), training);
+        // the buffer is only worth it (and only safe) when the activation does not replace the array
+        long after = activation() instanceof ActivationIdentity
+            && ConcatBuffer.activationsOutliveTheLayer(training, workspaceMgr)
+            && config() instanceof StridedDeconvolution3D sd ? sd.getChannelsAfter() : 0;
+        return activation().getActivation(linear(training, workspaceMgr, ArrayType.ACTIVATIONS, after), training);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         INDArray delta = activation() instanceof ActivationIdentity ? epsilon
-            : activation().backprop(linear(true, workspaceMgr, ArrayType.BP_WORKING_MEM), epsilon.dup('c'))
+            : activation().backprop(linear(true, workspaceMgr, ArrayType.BP_WORKING_MEM, 0), epsilon.dup('c'))
                 .getFirst();
         INDArray x = contiguousInput();
         INDArray w = getParamWithNoise(Deconvolution3DParamInitializer.WEIGHT_KEY, true, workspaceMgr);

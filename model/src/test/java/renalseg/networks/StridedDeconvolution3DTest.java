@@ -91,11 +91,18 @@ class StridedDeconvolution3DTest {
 
     @Test
     void jsonRoundTripKeepsTheLayer() {
-        MultiLayerConfiguration c = net(new StridedDeconvolution3D(builder(2, 4, 2, Activation.IDENTITY)),
-            DataType.FLOAT, 4).getLayerWiseConfigurations();
-        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(c.toJson());
+        MultiLayerConfiguration c = net(new StridedDeconvolution3D(builder(2, 4, 2, Activation.IDENTITY))
+            .concatenatedWith(5), DataType.FLOAT, 4).getLayerWiseConfigurations();
+        String json = c.toJson();
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertTrue(back.getConf(0).getLayer() instanceof StridedDeconvolution3D);
         assertEquals(c.getConf(0).getLayer(), back.getConf(0).getLayer());
+        assertEquals(5, ((StridedDeconvolution3D) back.getConf(0).getLayer()).getChannelsAfter());
+        // a checkpoint written before the field existed reads as no reservation
+        String before = json.replaceAll(",?\\s*\"channelsAfter\"\\s*:\\s*5", "");
+        assertTrue(!before.contains("channelsAfter"), "the older JSON has no such field");
+        MultiLayerConfiguration old = MultiLayerConfiguration.fromJson(before);
+        assertEquals(0, ((StridedDeconvolution3D) old.getConf(0).getLayer()).getChannelsAfter());
     }
 
     @Test
