@@ -14,11 +14,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * dL/dz), so the groups run one after another and the copies shrink with them; dL/db comes from the first.
  * Measured alone on that layer (batch 1, AMD EPYC, 2 threads): one call +384 MB, 0.92-1.04 s; two groups of
  * 16 channels +256 MB, 1.20-1.29 s; four of 8 +128 MB but 2.7-3.0 s (oneDNN is slow on narrow groups), hence
- * groups no smaller than dL/dz.
+ * groups no smaller than dL/dz. Batches go through an example (or a few) at a time before that.
  */
 final class ConvolutionBackward {
 
-    /** A group's input channels stay under this many bytes, or under dL/dz's size where that is larger. */
+    /**
+     * A call's examples keep x and dL/dz under this many bytes (at least one example); its input channels stay
+     * under it, or under the call's dL/dz where that is larger.
+     */
     static final long GROUP_BYTES = 64L << 20;
 
     private final int[] kernel;
@@ -46,11 +49,44 @@ final class ConvolutionBackward {
         return (cin + groups - 1) / groups;
     }
 
+    /** Examples per call: as many as keep x and dL/dz under the bound, at least one. */
+    long examplesPerGroup(INDArray x, INDArray delta) {
+        long n = x.size(0);
+        long perExample = (x.length() * x.dataType().width() + delta.length() * delta.dataType().width()) / n;
+        return Math.max(1, Math.min(n, groupBytes / Math.max(1, perExample)));
+    }
+
     /**
      * dL/dx into {@code epsOut} (x's shape), dL/dW into {@code wGrad} and dL/db into {@code bGrad} (null without
-     * bias; b likewise), all in DL4J's layouts: W [C_out, C_in, kD, kH, kW].
+     * bias; b likewise), all in DL4J's layouts: W [C_out, C_in, kD, kH, kW]. Large batches go through in groups
+     * of examples (oneDNN's copies scale with the call's batch: the paper trains with 4), whose dL/dW and dL/db
+     * add up.
      */
     void run(INDArray x, INDArray w, INDArray b, INDArray delta, INDArray epsOut, INDArray wGrad, INDArray bGrad) {
+        long n = x.size(0);
+        long per = examplesPerGroup(x, delta);
+        if (per >= n) {
+            runChannels(x, w, b, delta, epsOut, wGrad, bGrad);
+            return;
+        }
+        INDArray wPart = Nd4j.createUninitialized(wGrad.dataType(), wGrad.shape(), 'c');
+        INDArray bPart = bGrad == null ? null : Nd4j.createUninitialized(bGrad.dataType(), bGrad.shape(), 'c');
+        for (long n0 = 0; n0 < n; n0 += per) {
+            long n1 = Math.min(n, n0 + per);
+            boolean first = n0 == 0;
+            runChannels(channels(x, 0, n0, n1), w, b, channels(delta, 0, n0, n1), channels(epsOut, 0, n0, n1),
+                first ? wGrad : wPart, first ? bGrad : bPart);
+            if (!first) {
+                wGrad.addi(wPart);
+                if (bGrad != null) {
+                    bGrad.addi(bPart);
+                }
+            }
+        }
+    }
+
+    private void runChannels(INDArray x, INDArray w, INDArray b, INDArray delta, INDArray epsOut, INDArray wGrad,
+                             INDArray bGrad) {
         long cin = x.size(1);
         long per = channelsPerGroup(x, delta);
         for (long c0 = 0; c0 < cin; c0 += per) {
@@ -76,7 +112,7 @@ final class ConvolutionBackward {
         }
     }
 
-    /** Channels [c0, c1) along {@code axis} (a view). */
+    /** Indices [c0, c1) along {@code axis}: channels or examples (a view). */
     private static INDArray channels(INDArray a, int axis, long c0, long c1) {
         INDArrayIndex[] ix = new INDArrayIndex[a.rank()];
         for (int i = 0; i < ix.length; i++) {

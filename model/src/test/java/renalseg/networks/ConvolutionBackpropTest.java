@@ -18,6 +18,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Our convolution layers (backward from the forward pass's output where the activation allows) against DL4J's
@@ -131,14 +132,18 @@ class ConvolutionBackpropTest {
     }
 
     /**
-     * The backward pass over input-channel groups ({@link ConvolutionBackward}) against DL4J's Convolution3D
-     * (one conv3dnew_bp call over all channels): dx, dW, db, with oneDNN and with libnd4j's generic kernels.
-     * 5 input channels; dL/dz of 1 channel gives 5 groups of 1, of 2 channels 3 groups (2, 2, 1), of 6 one.
+     * The backward pass over groups of examples and input channels ({@link ConvolutionBackward}) against DL4J's
+     * Convolution3D (one conv3dnew_bp call for everything): dx, dW, db, with oneDNN and with libnd4j's generic
+     * kernels. 5 input channels of 4 x 5 x 6; with a 1-byte bound every example goes alone and dL/dz of 1
+     * channel gives 5 channel groups of 1, of 2 channels 3 groups (2, 2, 1); 3 examples of 3360 bytes under a
+     * 6720-byte bound go as 2 + 1 with all channels at once.
      */
     @ParameterizedTest
-    @CsvSource({"1,5,FLOAT,true", "2,3,FLOAT,true", "6,1,FLOAT,true", "2,3,DOUBLE,true", "1,5,DOUBLE,false",
-        "2,3,FLOAT,false"})
-    void channelGroupsGiveTheSameGradients(int cout, int groups, DataType type, boolean oneDnn) {
+    @CsvSource({"1,2,1,1,1,FLOAT,true", "2,2,1,1,2,FLOAT,true", "6,2,2305843009213693951,2,5,FLOAT,true",
+        "2,2,1,1,2,DOUBLE,true", "1,2,1,1,1,DOUBLE,false", "2,2,1,1,2,FLOAT,false", "2,3,6720,2,5,FLOAT,true",
+        "2,3,6720,2,5,FLOAT,false"})
+    void groupsGiveTheSameGradients(int cout, int n, long bound, long examples, long channels, DataType type,
+                                    boolean oneDnn) {
         double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
         MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4).dataType(type)
             .list().layer(new Convolution3D.Builder().kernelSize(3, 3, 3).convolutionMode(ConvolutionMode.Same)
@@ -147,15 +152,20 @@ class ConvolutionBackpropTest {
             .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 5, 6, 5)).build());
         ref.init();
         ref.initGradientsView();
-        Nd4j.getRandom().setSeed(cout);
-        INDArray x = Nd4j.randn(type, 2, 5, 4, 5, 6);
-        INDArray delta = Nd4j.randn(type, 2, cout, 4, 5, 6);
+        Nd4j.getRandom().setSeed(cout * 10 + n);
+        INDArray x = Nd4j.randn(type, n, 5, 4, 5, 6);
+        INDArray delta = Nd4j.randn(type, n, cout, 4, 5, 6);
         LayerPass a = LayerPass.run(ref.getLayer(0), x, delta, oneDnn);
         INDArray w = ref.getLayer(0).getParam("W");
         INDArray b = ref.getLayer(0).getParam("b");
         ConvolutionBackward bp = new ConvolutionBackward(new int[] {3, 3, 3}, new int[] {1, 1, 1},
-            new int[] {1, 1, 1}, new int[] {1, 1, 1}, true, groups == 1 ? Long.MAX_VALUE / 2 : 1);
-        assertEquals((5 + groups - 1) / groups, bp.channelsPerGroup(x, delta), "channels per group");
+            new int[] {1, 1, 1}, new int[] {1, 1, 1}, true, bound);
+        assertEquals(examples, bp.examplesPerGroup(x, delta), "examples per call");
+        INDArray firstX = x.get(NDArrayIndex.interval(0, examples), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray firstDelta = delta.get(NDArrayIndex.interval(0, examples), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.all(), NDArrayIndex.all());
+        assertEquals(channels, bp.channelsPerGroup(firstX, firstDelta), "channels per call");
         INDArray dx = Nd4j.rand(type, x.shape()); // overwritten, not added to
         INDArray dw = Nd4j.rand(type, w.shape());
         INDArray db = Nd4j.rand(type, b.shape());
