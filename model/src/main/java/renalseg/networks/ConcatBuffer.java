@@ -57,7 +57,8 @@ final class ConcatBuffer {
         long[] shape = first.shape().clone();
         shape[1] = channels;
         long[] strides = Nd4j.getStrides(shape, 'c');
-        if (!Arrays.equals(first.stride(), strides) || first.data().length() != Arrays.stream(shape).reduce(1, (a, b) -> a * b)) {
+        long length = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        if (!Arrays.equals(first.stride(), strides) || first.data().length() != length) {
             return null;
         }
         return Nd4j.create(first.data(), shape, strides, 0, 'c', first.dataType());

@@ -146,8 +146,8 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
     }
 
     /**
-     * libnd4j's conv3dnew_bp on dL/dz ({@link ConvolutionBackward}: over input-channel groups when the input is
-     * large): gradients of W and b into their views, dL/dx in ACTIVATION_GRAD.
+     * libnd4j's conv3dnew_bp on dL/dz ({@link ConvolutionBackward}: over groups of examples and input channels
+     * when the arrays are large): gradients of W and b into their views, dL/dx in ACTIVATION_GRAD.
      */
     private Pair<Gradient, INDArray> fromDelta(INDArray delta, LayerWorkspaceMgr mgr) {
         Convolution3D c = config();
