@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layer of {@link DilatedConvolution3D}: DL4J's Convolution3DLayer (oneDNN) when undilated; dilated, as
+ * The layer of {@link DilatedConvolution3D}: libnd4j's conv3d (oneDNN) when undilated, over depth slabs when
+ * large ({@link ConvolutionForward}; DL4J's Convolution3DLayer where that does not apply); dilated, as
  * vol2col + GEMM ({@link DilatedGemm}; libnd4j's oneDNN helper rejects dilation and its generic kernels are
  * slow), or DL4J's layer with oneDNN off where that path does not apply. Backward passes take dL/dz from the
  * forward pass's output ({@link OutputReuse}) instead of running the convolution again.
@@ -46,6 +47,10 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
             applyDropOutIfNecessary(training, workspaceMgr);
             out = config().getActivationFn().getActivation(gemmPreOutput(training, workspaceMgr,
                 ArrayType.ACTIVATIONS), training);
+        } else if (slabs() != null) {
+            assertInputSet(false);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            out = config().getActivationFn().getActivation(slabPreOutput(training, workspaceMgr), training);
         } else if (!dilated()) {
             out = super.activate(training, workspaceMgr);
         } else {
@@ -61,6 +66,11 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
     public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (gemm() != null) {
             return gemmPreOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
+        }
+        if (slabs() != null) {
+            assertInputSet(false);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            return slabPreOutput(training, workspaceMgr);
         }
         if (!dilated()) {
             return super.preOutput(training, workspaceMgr);
@@ -106,6 +116,37 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
             gemm = new DilatedGemm(c.getKernelSize(), c.getDilation(), pad);
         }
         return gemm;
+    }
+
+    /**
+     * The forward of undilated, stride-1, Same-mode NCDHW convolutions with odd kernels (the FCN-PPM's 3x3x3
+     * layers): libnd4j's conv3d over depth slabs when large ({@link ConvolutionForward}), else null (DL4J's layer).
+     */
+    private ConvolutionForward slabs() {
+        Convolution3D c = config();
+        if (dilated() || c.getConvolutionMode() != ConvolutionMode.Same
+            || c.getDataFormat() != Convolution3D.DataFormat.NCDHW || input == null || input.rank() != 5) {
+            return null;
+        }
+        int[] kernel = c.getKernelSize();
+        int[] pad = {kernel[0] / 2, kernel[1] / 2, kernel[2] / 2};
+        return ConvolutionForward.applies(kernel, c.getStride(), c.getDilation(), pad)
+            ? new ConvolutionForward(kernel, pad, ConvolutionForward.SLAB_BYTES) : null;
+    }
+
+    private INDArray slabPreOutput(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray x = input.castTo(dataType);
+        INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, training, mgr);
+        if (x.size(1) != w.size(1)) {
+            throw new IllegalStateException("DilatedConvolution3D " + layerId() + ": input has " + x.size(1)
+                + " channels, layer expects " + w.size(1));
+        }
+        INDArray b = config().hasBias() ? getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, training, mgr)
+            : null;
+        INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+            new long[] {x.size(0), w.size(0), x.size(2), x.size(3), x.size(4)}, 'c');
+        slabs().run(x, w, b, z);
+        return z;
     }
 
     private INDArray gemmPreOutput(boolean training, LayerWorkspaceMgr mgr, ArrayType type) {

@@ -179,6 +179,40 @@ class ConvolutionBackpropTest {
         assertTrue(dba.reshape(dba.length()).equalsWithEps(db.reshape(db.length()), eps), "b gradient");
     }
 
+    /**
+     * The forward pass over depth slabs ({@link ConvolutionForward}) against DL4J's Convolution3D (one conv3d
+     * call): z written over whatever the output held, for every example, with oneDNN and libnd4j's generic
+     * kernels. A 1-byte bound gives as many slabs as the depth allows (a kernel's depth each): 9 planes of a
+     * 3-kernel 3 slabs (edges only around one interior slab), 14 planes 4 (two interior), 15 planes of a
+     * 5-kernel 3 (a halo of 2); without a bound one call.
+     */
+    @ParameterizedTest
+    @CsvSource({"3,9,1,3,FLOAT,true", "3,14,1,4,FLOAT,true", "3,14,1,4,DOUBLE,false", "5,15,1,3,DOUBLE,true",
+        "5,15,1,3,FLOAT,false", "3,14,2305843009213693951,1,FLOAT,true", "3,4,1,1,FLOAT,true"})
+    void slabsGiveTheSameOutput(int k, int depth, long bound, int slabs, DataType type, boolean oneDnn) {
+        double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
+        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(6).dataType(type)
+            .list().layer(new Convolution3D.Builder().kernelSize(k, k, k).convolutionMode(ConvolutionMode.Same)
+                .nIn(3).nOut(4).hasBias(true).activation(Activation.IDENTITY)
+                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
+            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, depth, 5, 6, 3)).build());
+        ref.init();
+        Nd4j.getRandom().setSeed(k * 100 + depth);
+        INDArray x = Nd4j.randn(type, 2, 3, depth, 5, 6);
+        INDArray w = ref.getLayer(0).getParam("W");
+        INDArray b = ref.getLayer(0).getParam("b");
+        INDArray z = Nd4j.rand(type, 2, 4, depth, 5, 6); // overwritten
+        ConvolutionForward f = new ConvolutionForward(new int[] {k, k, k}, new int[] {k / 2, k / 2, k / 2}, bound);
+        assertEquals(slabs, f.slabs(x, 4), "slabs");
+        INDArray expected;
+        try (OneDnnGuard g = oneDnn ? null : OneDnnGuard.helpersOff()) {
+            expected = ref.output(x);
+            f.run(x, w, b, z);
+        }
+        assertTrue(expected.norm2Number().doubleValue() > 0, "a non-zero reference");
+        assertTrue(expected.equalsWithEps(z, eps), "output");
+    }
+
     private static INDArray[] run(DilatedGemm g, INDArray x, INDArray w, INDArray b, INDArray delta,
                                   LayerWorkspaceMgr mgr) {
         INDArray z = Nd4j.create(DataType.DOUBLE, x.size(0), 4, 6, 5, 4);
