@@ -21,9 +21,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The layer of {@link StridedDeconvolution3D}. DL4J keeps the weights as [kD, kH, kW, C_out, C_in] (c order),
  * which is already the matrix [k^3 C_out, C_in] with rows (a, b, c, o): for example i,
  * Y = W x_i [k^3 C_out, D*H*W], and output voxel (o, k*d + a, k*h + b, k*w + c) is Y[(a, b, c, o), (d, h, w)].
- * Backward: dW = sum_i dY_i x_i^T, dx_i = W^T dY_i, with dY_i the same rearrangement of dL/dz.
+ * Backward: dW = sum_i dY_i x_i^T, dx_i = W^T dY_i, with dY_i the same rearrangement of dL/dz. The products
+ * go a chunk of input depth planes at a time ({@link #CHUNK_BYTES}).
  */
 public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
+
+    /**
+     * Bound on the GEMM product of one chunk of input planes (working memory, forward and backward): the
+     * workspace that holds it stays at its largest size between passes, so it counts in every layer's peak.
+     * The paper network's last decoder stage needs 64 MB for a whole example; 16 MB costs no measurable time.
+     */
+    static final long CHUNK_BYTES = 16L << 20;
 
     public StridedDeconvolution3DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -45,6 +53,32 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
 
         long taps() {
             return (long) kd * kh * kw;
+        }
+
+        /** Input depth planes per GEMM: its [k^3 C_out, planes*H*W] product stays under CHUNK_BYTES. */
+        long planesPerChunk(int bytesPerValue) {
+            return Math.max(1, Math.min(d, CHUNK_BYTES / Math.max(1, taps() * cout * h * w * bytesPerValue)));
+        }
+
+        /** Input planes [d0, d0 + dc) of example i of x [N, C_in, D*H*W] as [C_in, dc*H*W] (a view). */
+        INDArray inputPlanes(INDArray x3, long i, long d0, long dc) {
+            return x3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.interval(d0 * h * w, (d0 + dc) * h * w));
+        }
+
+        /** The leading [k^3 C_out, dc*H*W] of a buffer sized for a whole chunk (a c-ordered view). */
+        INDArray product(INDArray buffer, long dc) {
+            return Contiguous.leading(buffer, taps() * cout, dc * h * w);
+        }
+
+        /** That product as [C_out, dc, kD, H, kH, W, kW] (a permuted view), the layout of the output's blocks. */
+        INDArray asBlocks(INDArray product, long dc) {
+            return product.reshape('c', kd, kh, kw, cout, dc, h, w).permute(3, 4, 0, 5, 1, 6, 2);
+        }
+
+        /** Blocks of input planes [d0, d0 + dc) in {@link #outputBlocks} (a view). */
+        INDArray blocks(INDArray out, long i, long d0, long dc) {
+            return outputBlocks(out, i).get(NDArrayIndex.all(), NDArrayIndex.interval(d0, d0 + dc),
+                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
         }
 
         /** Example i of a c-ordered [N, C, kD*D, kH*H, kW*W] (C >= C_out) as [C, D*kD*H*kH*W*kW]. */
@@ -89,14 +123,17 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
         long[] outShape = {s.n(), s.cout(), s.kd() * s.d(), s.kh() * s.h(), s.kw() * s.w()};
         INDArray out = channelsAfter > 0 ? ConcatBuffer.buffer(mgr, x.dataType(), outShape, channelsAfter)
             : mgr.createUninitialized(type, x.dataType(), outShape, 'c');
+        long planes = s.planesPerChunk(x.dataType().width());
         INDArray y = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
-            new long[] {s.taps() * s.cout(), s.voxels()}, 'c');
+            new long[] {s.taps() * s.cout(), planes * s.h() * s.w()}, 'c');
         INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
         for (long i = 0; i < s.n(); i++) {
-            Nd4j.gemm(w2, x3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()), y, false, false,
-                1.0, 0.0);
-            s.outputBlocks(out, i).assign(y.reshape('c', s.kd(), s.kh(), s.kw(), s.cout(), s.d(), s.h(), s.w())
-                .permute(3, 4, 0, 5, 1, 6, 2));
+            for (long d0 = 0; d0 < s.d(); d0 += planes) {
+                long dc = Math.min(planes, s.d() - d0);
+                INDArray yc = s.product(y, dc);
+                Nd4j.gemm(w2, s.inputPlanes(x3, i, d0, dc), yc, false, false, 1.0, 0.0);
+                s.blocks(out, i, d0, dc).assign(s.asBlocks(yc, dc));
+            }
         }
         if (config().hasBias()) {
             INDArray b = getParamWithNoise(Deconvolution3DParamInitializer.BIAS_KEY, training, mgr);
@@ -142,17 +179,24 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
         INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
         INDArray wGrad = gradientViews.get(Deconvolution3DParamInitializer.WEIGHT_KEY);
         INDArray dW = workspaceMgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), s.taps() * s.cout(), s.cin());
+        long planes = s.planesPerChunk(x.dataType().width());
         INDArray dy = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(),
-            new long[] {s.kd(), s.kh(), s.kw(), s.cout(), s.d(), s.h(), s.w()}, 'c');
-        INDArray dy2 = dy.reshape('c', s.taps() * s.cout(), s.voxels());
+            new long[] {s.taps() * s.cout(), planes * s.h() * s.w()}, 'c');
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
         INDArray e3 = epsOut.reshape('c', s.n(), s.cin(), s.voxels());
         for (long i = 0; i < s.n(); i++) {
-            dy.assign(s.outputBlocks(delta, i).permute(2, 4, 6, 0, 1, 3, 5));
-            INDArray xi = x3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all());
-            Nd4j.gemm(dy2, xi, dW, false, true, 1.0, 1.0);
-            Nd4j.gemm(w2, dy2, e3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()), true, false,
-                1.0, 0.0);
+            for (long d0 = 0; d0 < s.d(); d0 += planes) {
+                long dc = Math.min(planes, s.d() - d0);
+                INDArray dyc = s.product(dy, dc);
+                s.asBlocks(dyc, dc).assign(s.blocks(delta, i, d0, dc));
+                Nd4j.gemm(dyc, s.inputPlanes(x3, i, d0, dc), dW, false, true, 1.0, 1.0);
+                INDArray ec = s.inputPlanes(e3, i, d0, dc);
+                if (dc == s.d()) {
+                    Nd4j.gemm(w2, dyc, ec, true, false, 1.0, 0.0);
+                } else {
+                    ec.assign(w2.transpose().mmul(dyc)); // into a strided view: through a product of its own
+                }
+            }
         }
         wGrad.assign(dW.reshape(wGrad.shape()));
         Gradient g = new DefaultGradient();

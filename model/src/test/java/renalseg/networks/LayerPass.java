@@ -35,7 +35,8 @@ record LayerPass(INDArray output, Pair<Gradient, INDArray> gradients) {
         for (String key : new String[] {"W", "b"}) {
             INDArray a = gradients.getFirst().getGradientFor(key);
             INDArray b = ours.gradients.getFirst().getGradientFor(key);
-            assertTrue(a.reshape(a.length()).equalsWithEps(b.reshape(b.length()), eps), key + " gradient");
+            assertTrue(a.reshape(a.length()).equalsWithEps(b.reshape(b.length()), eps), key + " gradient "
+                + a.reshape(a.length()).sub(b.reshape(b.length())).amaxNumber() + " of " + a.amaxNumber());
             assertTrue(b.norm2Number().doubleValue() > 0, key);
         }
     }

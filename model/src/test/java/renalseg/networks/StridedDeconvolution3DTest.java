@@ -60,6 +60,40 @@ class StridedDeconvolution3DTest {
     }
 
     /**
+     * Inputs deep enough that the products go a chunk of input planes at a time (16 MB each): with 16 output
+     * channels, k = 2 and 64 x 64 planes a plane's product is 2 MB in float32 (chunks of 8 + 1 of 9 planes) and
+     * 4 MB in float64 (4 + 4 + 1); two examples, against DL4J's Deconvolution3D as above.
+     */
+    @ParameterizedTest
+    @CsvSource({"FLOAT,8", "DOUBLE,4"})
+    void chunksOfInputPlanesMatchDeconvolution3D(DataType type, long planes) {
+        // dL/dW sums 73,728 products here (entries up to ~800): float32's order of summation alone moves it by
+        // ~5e-3; double precision is the exact comparison
+        double eps = type == DataType.FLOAT ? 2e-2 : 1e-10;
+        int cin = 2;
+        int cout = 16;
+        java.util.function.Function<org.deeplearning4j.nn.conf.layers.Layer, MultiLayerNetwork> net = l -> {
+            MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(type)
+                .list().layer(l)
+                .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 9, 64, 64, cin)).build());
+            n.init();
+            n.initGradientsView();
+            return n;
+        };
+        MultiLayerNetwork ref = net.apply(builder(2, cin, cout, Activation.IDENTITY).build());
+        MultiLayerNetwork ours = net.apply(new StridedDeconvolution3D(builder(2, cin, cout, Activation.IDENTITY)));
+        Nd4j.getRandom().setSeed(11);
+        ours.setParams(Nd4j.randn(type, ref.params().shape()));
+        ref.setParams(ours.params().dup());
+        INDArray x = Nd4j.randn(type, 2, cin, 9, 64, 64);
+        INDArray dLda = Nd4j.randn(type, 2, cout, 18, 128, 128);
+        assertEquals(planes, (StridedDeconvolution3DLayer.CHUNK_BYTES) / (8L * cout * 64 * 64 * type.width()),
+            "planes per chunk");
+        LayerPass.run(ref.getLayer(0), x, dLda, true).assertMatches(LayerPass.run(ours.getLayer(0), x, dLda, true),
+            eps);
+    }
+
+    /**
      * One input channel, one output channel, k = 2, input 1x1x2 [x0, x1]: output 2x2x4, where voxel
      * (a, b, 2w + c) = W[a, b, c] * x_w + bias.
      */
