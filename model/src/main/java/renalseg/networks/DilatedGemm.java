@@ -23,8 +23,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class DilatedGemm {
 
-    /** Upper bound of one column buffer: bounds the working memory whatever the input size. */
-    static final long COLUMN_BYTES = 64L << 20;
+    /**
+     * Upper bound of one column buffer: bounds the working memory whatever the input size. The workspace that
+     * holds it keeps its largest size between passes, so it adds to every layer's peak: the paper network's
+     * stage-3 layers (64 channels, 16 x 32 x 32) took 58-64 MB under a 64 MB bound; at 16 MB their forward and
+     * backward run at the same speed (8 MB: +15%).
+     */
+    static final long COLUMN_BYTES = 16L << 20;
 
     private final int[] k;
     private final int[] dil;
@@ -83,14 +88,20 @@ final class DilatedGemm {
             NDArrayIndex.interval(padLow[1], padLow[1] + h), NDArrayIndex.interval(padLow[2], padLow[2] + w));
     }
 
-    /** Zero-padded copy of examples [n0, n0 + g): [g, C, D + e_d - 1, H + e_h - 1, W + e_w - 1]. */
-    private INDArray padded(INDArray x, long n0, long g, LayerWorkspaceMgr mgr, ArrayType type) {
-        long d = x.size(2);
-        long h = x.size(3);
-        long w = x.size(4);
-        INDArray p = mgr.create(type, x.dataType(), g, x.size(1), d + extent(0) - 1, h + extent(1) - 1,
-            w + extent(2) - 1);
-        interior(p, d, h, w).assign(part(x, n0, g, 0, d));
+    /** A zeroed buffer for the padded copies of a tiling's groups: [group, C, D + e_d - 1, H + e_h - 1, W + e_w - 1]. */
+    private INDArray paddedBuffer(INDArray x, long group, LayerWorkspaceMgr mgr, ArrayType type) {
+        return mgr.create(type, x.dataType(), group, x.size(1), x.size(2) + extent(0) - 1,
+            x.size(3) + extent(1) - 1, x.size(4) + extent(2) - 1);
+    }
+
+    /**
+     * Zero-padded copy of examples [n0, n0 + g) in the leading examples of {@code buffer}: every group writes
+     * the same interior, so the zero border stays.
+     */
+    private INDArray padded(INDArray x, long n0, long g, INDArray buffer) {
+        INDArray p = g == buffer.size(0) ? buffer : Contiguous.leading(buffer, g, buffer.size(1), buffer.size(2),
+            buffer.size(3), buffer.size(4));
+        interior(p, x.size(2), x.size(3), x.size(4)).assign(part(x, n0, g, 0, x.size(2)));
         return p;
     }
 
@@ -127,14 +138,23 @@ final class DilatedGemm {
             NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** Column buffer [C_in * taps, g * dc * H * W] of a padded group, output depths [d0, d0 + dc). */
-    private INDArray columns(INDArray padded, long d0, long dc, long h, long w, LayerWorkspaceMgr mgr,
-                             ArrayType type) {
+    /**
+     * Column buffer [C_in * taps, g * dc * H * W] of a padded group, output depths [d0, d0 + dc), in the leading
+     * elements of {@code buffer} (one buffer for every chunk: a workspace does not reuse memory within a layer).
+     */
+    private INDArray columns(INDArray padded, long d0, long dc, long h, long w, INDArray buffer) {
         long g = padded.size(0);
         long cin = padded.size(1);
-        INDArray col = mgr.createUninitialized(type, padded.dataType(), new long[] {cin, taps(), g, dc, h, w}, 'c');
+        INDArray col = Contiguous.leading(buffer, cin, taps(), g, dc, h, w);
         forEachTap((t, a, b, c) -> tapSlice(col, t).assign(tap(padded, a, b, c, d0, dc, h, w)));
         return col.reshape('c', cin * taps(), g * dc * h * w);
+    }
+
+    /** A buffer for the largest column chunk of a tiling (or, with {@code rows} = C_out, of its products). */
+    private static INDArray chunkBuffer(LayerWorkspaceMgr mgr, ArrayType type, INDArray x, long rows, Tiling tl,
+                                        Dims s) {
+        return mgr.createUninitialized(type, x.dataType(), new long[] {rows * tl.group() * tl.depths() * s.h()
+            * s.w()}, 'c');
     }
 
     /** z = W * x + b into {@code out} [N, C_out, D, H, W] (c order). */
@@ -143,16 +163,20 @@ final class DilatedGemm {
         INDArray w2 = weights.dup('c').reshape('c', s.cout(), s.cin() * taps());
         Tiling tl = tiling(s, x.dataType().width());
         long hw = s.h() * s.w();
+        INDArray pBuffer = paddedBuffer(x, tl.group(), mgr, ArrayType.FF_WORKING_MEM);
+        INDArray colBuffer = chunkBuffer(mgr, ArrayType.FF_WORKING_MEM, x, s.cin() * taps(), tl, s);
+        // one example in one chunk writes its product straight into out
+        INDArray zBuffer = tl.group() == 1 && tl.depths() == s.d() ? null
+            : chunkBuffer(mgr, ArrayType.FF_WORKING_MEM, x, s.cout(), tl, s);
         for (long n0 = 0; n0 < s.n(); n0 += tl.group()) {
             long g = Math.min(tl.group(), s.n() - n0);
-            INDArray p = padded(x, n0, g, mgr, ArrayType.FF_WORKING_MEM);
+            INDArray p = padded(x, n0, g, pBuffer);
             for (long d0 = 0; d0 < s.d(); d0 += tl.depths()) {
                 long len = Math.min(tl.depths(), s.d() - d0);
-                INDArray col = columns(p, d0, len, s.h(), s.w(), mgr, ArrayType.FF_WORKING_MEM);
+                INDArray col = columns(p, d0, len, s.h(), s.w(), colBuffer);
                 boolean direct = g == 1 && len == s.d(); // [C_out, D*H*W] of one example is a block of out
                 INDArray z = direct ? part(out, n0, 1, 0, s.d()).reshape('c', s.cout(), s.d() * hw)
-                    : mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
-                        new long[] {s.cout(), g * len * hw}, 'c');
+                    : Contiguous.leading(zBuffer, s.cout(), g * len * hw);
                 Nd4j.gemm(w2, col, z, false, false, 1.0, 0.0);
                 if (bias != null) {
                     z.addiColumnVector(bias.reshape(s.cout(), 1));
@@ -177,16 +201,29 @@ final class DilatedGemm {
         INDArray dl = Contiguous.of(delta);
         Tiling tl = tiling(s, x.dataType().width());
         long hw = s.h() * s.w();
+        INDArray pBuffer = paddedBuffer(x, tl.group(), mgr, ArrayType.BP_WORKING_MEM);
+        INDArray dpBuffer = paddedBuffer(x, tl.group(), mgr, ArrayType.BP_WORKING_MEM);
+        INDArray colBuffer = chunkBuffer(mgr, ArrayType.BP_WORKING_MEM, x, s.cin() * taps(), tl, s);
+        INDArray dzBuffer = tl.group() == 1 && tl.depths() == s.d() ? null
+            : chunkBuffer(mgr, ArrayType.BP_WORKING_MEM, x, s.cout(), tl, s);
         for (long n0 = 0; n0 < s.n(); n0 += tl.group()) {
             long g = Math.min(tl.group(), s.n() - n0);
-            INDArray p = padded(x, n0, g, mgr, ArrayType.BP_WORKING_MEM);
-            INDArray dp = mgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), p.shape());
+            INDArray p = padded(x, n0, g, pBuffer);
+            INDArray dp = g == dpBuffer.size(0) ? dpBuffer : Contiguous.leading(dpBuffer, p.shape());
+            if (n0 > 0) {
+                dp.assign(0); // the gradient of the padded copy accumulates over taps: from zero for every group
+            }
             for (long d0 = 0; d0 < s.d(); d0 += tl.depths()) {
                 long len = Math.min(tl.depths(), s.d() - d0);
-                INDArray col = columns(p, d0, len, s.h(), s.w(), mgr, ArrayType.BP_WORKING_MEM);
-                INDArray dz = g == 1 && len == s.d() ? part(dl, n0, 1, 0, s.d()).reshape('c', s.cout(), s.d() * hw)
-                    : part(dl, n0, g, d0, len).permute(1, 0, 2, 3, 4).dup('c')
-                        .reshape('c', s.cout(), g * len * hw);
+                INDArray col = columns(p, d0, len, s.h(), s.w(), colBuffer);
+                INDArray dz;
+                if (g == 1 && len == s.d()) {
+                    dz = part(dl, n0, 1, 0, s.d()).reshape('c', s.cout(), s.d() * hw);
+                } else {
+                    dz = Contiguous.leading(dzBuffer, s.cout(), g * len * hw);
+                    dz.reshape('c', s.cout(), g, len, s.h(), s.w())
+                        .assign(part(dl, n0, g, d0, len).permute(1, 0, 2, 3, 4));
+                }
                 Nd4j.gemm(dz, col, dw2, false, true, 1.0, 1.0);
                 INDArray dcol = col; // reuse the buffer: dcol = W^T dz
                 Nd4j.gemm(w2, dz, dcol, true, false, 1.0, 0.0);
