@@ -11,7 +11,11 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -46,6 +50,26 @@ public class MeanCnn3DLossLayer extends Cnn3DLossLayer {
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
+        }
+
+        /**
+         * Inference: the softmax over the channel axis of the NCDHW input, straight into the output array. DL4J's
+         * layer reshapes to [N*D*H*W, C] and back, two copies of the output that an inference pass leaves
+         * behind outside any workspace (the output layer's arrays are detached) until the JVM collects them:
+         * ~3 output sizes of garbage per window, which grew an inference run's peak pass after pass.
+         */
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            if (training || input == null || input.rank() != 5 || maskArray != null
+                || layerConf().getDataFormat() != Convolution3D.DataFormat.NCDHW
+                || !(layerConf().getActivationFn() instanceof ActivationSoftmax)) {
+                return super.activate(training, workspaceMgr);
+            }
+            assertInputSet(false);
+            INDArray x = input.castTo(dataType);
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+            Nd4j.exec((CustomOp) new SoftMax(x, out, 1));
+            return out;
         }
 
         @Override

@@ -1,5 +1,11 @@
 package renalseg.networks;
 
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.junit.jupiter.params.ParameterizedTest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +94,44 @@ class WeightedMeanCrossEntropyTest {
                 double down = reference(logits, y);
                 logits[i][c] = keep;
                 assertEquals((up - down) / (2 * h), grad.getDouble(i, c), 1e-7, "d/dz[" + i + "," + c + "]");
+            }
+        }
+    }
+
+    /**
+     * The loss layer's inference output (the softmax over channels computed in NCDHW, not through DL4J's
+     * reshapes) against a per-voxel softmax worked here in double precision, and against its training-mode
+     * output (DL4J's path), in float32 and float64; on a batch of 2 with uneven sides.
+     */
+    @ParameterizedTest
+    @CsvSource({"DOUBLE,1e-12", "FLOAT,1e-6"})
+    void inferenceSoftmaxIsPerVoxelOverChannels(DataType type, double eps) {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(type)
+            .miniBatch(false).graphBuilder().addInputs("in")
+            .setInputTypes(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 2, 3, 4, 3))
+            .addLayer("out", MeanCnn3DLossLayer.of(new WeightedMeanCrossEntropy(W)), "in").setOutputs("out").build());
+        g.init();
+        Nd4j.getRandom().setSeed(12);
+        INDArray x = Nd4j.randn(type, 2, 3, 2, 3, 4).muli(4);
+        INDArray p = g.outputSingle(false, x);
+        INDArray pTrain = g.feedForward(new INDArray[] {x}, true).get("out");
+        assertArrayEquals(x.shape(), p.shape());
+        for (int n = 0; n < 2; n++) {
+            for (int d = 0; d < 2; d++) {
+                for (int h = 0; h < 3; h++) {
+                    for (int w = 0; w < 4; w++) {
+                        double[] e = new double[3];
+                        double sum = 0;
+                        for (int c = 0; c < 3; c++) {
+                            e[c] = Math.exp(x.getDouble(n, c, d, h, w));
+                            sum += e[c];
+                        }
+                        for (int c = 0; c < 3; c++) {
+                            assertEquals(e[c] / sum, p.getDouble(n, c, d, h, w), eps, "softmax " + n + c + d + h + w);
+                            assertEquals(pTrain.getDouble(n, c, d, h, w), p.getDouble(n, c, d, h, w), eps, "as DL4J's");
+                        }
+                    }
+                }
             }
         }
     }
