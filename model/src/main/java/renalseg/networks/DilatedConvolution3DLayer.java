@@ -20,12 +20,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * vol2col + GEMM ({@link DilatedGemm}; libnd4j's oneDNN helper rejects dilation and its generic kernels are
  * slow), or DL4J's layer with oneDNN off where that path does not apply. Backward passes take dL/dz from the
  * forward pass's output ({@link OutputReuse}) instead of running the convolution again.
+ *
+ * <p>Inference and training tile differently. An inference pass frees each activation once consumed, so its
+ * peak is one layer's live arrays plus oneDNN's copies plus the working-memory workspace (which keeps its
+ * largest size): depth slabs and 16 MB column buffers cut the paper network's forward peak. In training every
+ * activation stays until backprop ends and the peak is in the backward pass; there the same changes (with the
+ * transposed convolutions' 16 MB chunks) held the training step at 1789-1843 MB against 1770-1773 without them
+ * (batch 1, interleaved single runs, 2026-12-02) at the same speed within the host's noise, so training keeps
+ * one conv3d call and 64 MB column buffers.
  */
 public class DilatedConvolution3DLayer extends Convolution3DLayer {
 
     private final OutputReuse reuse = new OutputReuse();
-    /** Built on first use; padding depends only on kernel and dilation in Same mode with stride 1. */
+    /**
+     * Built on first use, for inference and for training (their column bounds differ); padding depends only on
+     * kernel and dilation in Same mode with stride 1.
+     */
     private DilatedGemm gemm;
+    private DilatedGemm trainingGemm;
 
     public DilatedConvolution3DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -42,12 +54,12 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray out;
-        if (gemm() != null) {
+        if (gemm(training) != null) {
             assertInputSet(false);
             applyDropOutIfNecessary(training, workspaceMgr);
             out = config().getActivationFn().getActivation(gemmPreOutput(training, workspaceMgr,
                 ArrayType.ACTIVATIONS), training);
-        } else if (slabs() != null) {
+        } else if (slabs(training) != null) {
             assertInputSet(false);
             applyDropOutIfNecessary(training, workspaceMgr);
             out = config().getActivationFn().getActivation(slabPreOutput(training, workspaceMgr), training);
@@ -64,10 +76,10 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
 
     @Override
     public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (gemm() != null) {
+        if (gemm(training) != null) {
             return gemmPreOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
         }
-        if (slabs() != null) {
+        if (slabs(training) != null) {
             assertInputSet(false);
             applyDropOutIfNecessary(training, workspaceMgr);
             return slabPreOutput(training, workspaceMgr);
@@ -83,7 +95,7 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray delta = reuse.delta(config().getActivationFn(), input, epsilon, workspaceMgr);
-        if (gemm() != null) {
+        if (gemm(true) != null) {
             assertInputSet(true);
             if (delta == null) {
                 INDArray z = gemmPreOutput(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
@@ -101,9 +113,10 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
 
     /**
      * The GEMM path for dilated, stride-1, Same-mode NCDHW convolutions (the FCN-PPM's stage-3 layers), else
-     * null (libnd4j's conv3d: oneDNN when undilated).
+     * null (libnd4j's conv3d: oneDNN when undilated). Column buffers: {@link DilatedGemm#COLUMN_BYTES} in
+     * inference, {@link DilatedGemm#TRAINING_COLUMN_BYTES} in training.
      */
-    private DilatedGemm gemm() {
+    private DilatedGemm gemm(boolean training) {
         Convolution3D c = config();
         int[] s = c.getStride();
         if (!dilated() || c.getConvolutionMode() != ConvolutionMode.Same || s[0] != 1 || s[1] != 1 || s[2] != 1
@@ -113,18 +126,21 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
         if (gemm == null) {
             int[] in = {(int) input.size(2), (int) input.size(3), (int) input.size(4)};
             int[] pad = Convolution3DUtils.get3DSameModeTopLeftPadding(in, in, c.getKernelSize(), s, c.getDilation());
-            gemm = new DilatedGemm(c.getKernelSize(), c.getDilation(), pad);
+            gemm = new DilatedGemm(c.getKernelSize(), c.getDilation(), pad, DilatedGemm.COLUMN_BYTES);
+            trainingGemm = new DilatedGemm(c.getKernelSize(), c.getDilation(), pad, DilatedGemm.TRAINING_COLUMN_BYTES);
         }
-        return gemm;
+        return training ? trainingGemm : gemm;
     }
 
     /**
-     * The forward of undilated, stride-1, Same-mode NCDHW convolutions with odd kernels (the FCN-PPM's 3x3x3
-     * layers): libnd4j's conv3d over depth slabs when large ({@link ConvolutionForward}), else null (DL4J's layer).
+     * The inference forward of undilated, stride-1, Same-mode NCDHW convolutions with odd kernels (the FCN-PPM's
+     * 3x3x3 layers): libnd4j's conv3d over depth slabs when large ({@link ConvolutionForward}), else null (DL4J's
+     * layer). Not in training, where every activation stays until backprop ends and the step's peak is in the
+     * backward pass: there slabs did not lower it (see the class comment).
      */
-    private ConvolutionForward slabs() {
+    private ConvolutionForward slabs(boolean training) {
         Convolution3D c = config();
-        if (dilated() || c.getConvolutionMode() != ConvolutionMode.Same
+        if (training || dilated() || c.getConvolutionMode() != ConvolutionMode.Same
             || c.getDataFormat() != Convolution3D.DataFormat.NCDHW || input == null || input.rank() != 5) {
             return null;
         }
@@ -145,7 +161,7 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
             : null;
         INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
             new long[] {x.size(0), w.size(0), x.size(2), x.size(3), x.size(4)}, 'c');
-        slabs().run(x, w, b, z);
+        slabs(training).run(x, w, b, z);
         return z;
     }
 
@@ -160,7 +176,7 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
             : null;
         INDArray z = mgr.createUninitialized(type, w.dataType(),
             new long[] {x.size(0), w.size(0), x.size(2), x.size(3), x.size(4)}, 'c');
-        gemm().forward(x, w, b, z, mgr);
+        gemm(training).forward(x, w, b, z, mgr);
         return z;
     }
 
@@ -170,7 +186,7 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
         INDArray wGrad = gradientViews.get(Convolution3DParamInitializer.WEIGHT_KEY);
         INDArray bGrad = config().hasBias() ? gradientViews.get(Convolution3DParamInitializer.BIAS_KEY) : null;
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(), x.shape(), 'c');
-        gemm().backward(x, w, delta, wGrad, bGrad, epsOut, mgr);
+        gemm(true).backward(x, w, delta, wGrad, bGrad, epsOut, mgr);
         Gradient g = new DefaultGradient();
         if (bGrad != null) {
             g.setGradientFor(Convolution3DParamInitializer.BIAS_KEY, bGrad);

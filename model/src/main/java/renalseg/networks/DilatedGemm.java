@@ -24,21 +24,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class DilatedGemm {
 
     /**
-     * Upper bound of one column buffer: bounds the working memory whatever the input size. The workspace that
-     * holds it keeps its largest size between passes, so it adds to every layer's peak: the paper network's
-     * stage-3 layers (64 channels, 16 x 32 x 32) took 58-64 MB under a 64 MB bound; at 16 MB their forward and
-     * backward run at the same speed (8 MB: +15%).
+     * Upper bound of one column buffer in inference: bounds the working memory whatever the input size. The
+     * workspace that holds it keeps its largest size between passes, so it adds to every layer's peak: the
+     * paper network's stage-3 layers (64 channels, 16 x 32 x 32) took 58-64 MB under a 64 MB bound; at 16 MB
+     * their forward and backward run at the same speed (8 MB: +15%).
      */
     static final long COLUMN_BYTES = 16L << 20;
+
+    /** The bound in training, where the smaller one did not lower the step's peak (see DilatedConvolution3DLayer). */
+    static final long TRAINING_COLUMN_BYTES = 64L << 20;
 
     private final int[] k;
     private final int[] dil;
     private final int[] padLow;
     private final long columnBytes;
-
-    DilatedGemm(int[] kernel, int[] dilation, int[] padTopLeft) {
-        this(kernel, dilation, padTopLeft, COLUMN_BYTES);
-    }
 
     /** With another bound of the column buffer (tests: 1 byte gives one output depth per chunk). */
     DilatedGemm(int[] kernel, int[] dilation, int[] padTopLeft, long columnBytes) {

@@ -21,16 +21,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The layer of {@link StridedDeconvolution3D}. DL4J keeps the weights as [kD, kH, kW, C_out, C_in] (c order),
  * which is already the matrix [k^3 C_out, C_in] with rows (a, b, c, o): for example i,
  * Y = W x_i [k^3 C_out, D*H*W], and output voxel (o, k*d + a, k*h + b, k*w + c) is Y[(a, b, c, o), (d, h, w)].
- * Backward: dW = sum_i dY_i x_i^T, dx_i = W^T dY_i, with dY_i the same rearrangement of dL/dz. The products
- * go a chunk of input depth planes at a time ({@link #CHUNK_BYTES}).
+ * Backward: dW = sum_i dY_i x_i^T, dx_i = W^T dY_i, with dY_i the same rearrangement of dL/dz.
+ *
+ * <p>In inference the forward products go a chunk of input depth planes at a time ({@link #CHUNK_BYTES}): the
+ * working-memory workspace keeps its largest size between passes, so a whole example's product (64 MB for the
+ * paper network's last decoder stage) would count in every layer's peak. Training keeps whole examples: there
+ * the chunks did not lower the step's peak (measured with DilatedConvolution3DLayer's inference-only tiling).
  */
 public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
 
-    /**
-     * Bound on the GEMM product of one chunk of input planes (working memory, forward and backward): the
-     * workspace that holds it stays at its largest size between passes, so it counts in every layer's peak.
-     * The paper network's last decoder stage needs 64 MB for a whole example; 16 MB costs no measurable time.
-     */
+    /** Bound on the forward GEMM product of one chunk of input planes in inference. */
     static final long CHUNK_BYTES = 16L << 20;
 
     public StridedDeconvolution3DLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -123,7 +123,8 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
         long[] outShape = {s.n(), s.cout(), s.kd() * s.d(), s.kh() * s.h(), s.kw() * s.w()};
         INDArray out = channelsAfter > 0 ? ConcatBuffer.buffer(mgr, x.dataType(), outShape, channelsAfter)
             : mgr.createUninitialized(type, x.dataType(), outShape, 'c');
-        long planes = s.planesPerChunk(x.dataType().width());
+        // in inference a chunk of input planes at a time; training keeps whole examples (see the class comment)
+        long planes = training ? s.d() : s.planesPerChunk(x.dataType().width());
         INDArray y = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, x.dataType(),
             new long[] {s.taps() * s.cout(), planes * s.h() * s.w()}, 'c');
         INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
@@ -179,24 +180,17 @@ public class StridedDeconvolution3DLayer extends Deconvolution3DLayer {
         INDArray x3 = x.reshape('c', s.n(), s.cin(), s.voxels());
         INDArray wGrad = gradientViews.get(Deconvolution3DParamInitializer.WEIGHT_KEY);
         INDArray dW = workspaceMgr.create(ArrayType.BP_WORKING_MEM, x.dataType(), s.taps() * s.cout(), s.cin());
-        long planes = s.planesPerChunk(x.dataType().width());
         INDArray dy = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(),
-            new long[] {s.taps() * s.cout(), planes * s.h() * s.w()}, 'c');
+            new long[] {s.kd(), s.kh(), s.kw(), s.cout(), s.d(), s.h(), s.w()}, 'c');
+        INDArray dy2 = dy.reshape('c', s.taps() * s.cout(), s.voxels());
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
         INDArray e3 = epsOut.reshape('c', s.n(), s.cin(), s.voxels());
         for (long i = 0; i < s.n(); i++) {
-            for (long d0 = 0; d0 < s.d(); d0 += planes) {
-                long dc = Math.min(planes, s.d() - d0);
-                INDArray dyc = s.product(dy, dc);
-                s.asBlocks(dyc, dc).assign(s.blocks(delta, i, d0, dc));
-                Nd4j.gemm(dyc, s.inputPlanes(x3, i, d0, dc), dW, false, true, 1.0, 1.0);
-                INDArray ec = s.inputPlanes(e3, i, d0, dc);
-                if (dc == s.d()) {
-                    Nd4j.gemm(w2, dyc, ec, true, false, 1.0, 0.0);
-                } else {
-                    ec.assign(w2.transpose().mmul(dyc)); // into a strided view: through a product of its own
-                }
-            }
+            dy.assign(s.outputBlocks(delta, i).permute(2, 4, 6, 0, 1, 3, 5));
+            INDArray xi = x3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all());
+            Nd4j.gemm(dy2, xi, dW, false, true, 1.0, 1.0);
+            Nd4j.gemm(w2, dy2, e3.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()), true, false,
+                1.0, 0.0);
         }
         wGrad.assign(dW.reshape(wGrad.shape()));
         Gradient g = new DefaultGradient();

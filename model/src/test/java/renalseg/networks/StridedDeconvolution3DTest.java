@@ -60,16 +60,14 @@ class StridedDeconvolution3DTest {
     }
 
     /**
-     * Inputs deep enough that the products go a chunk of input planes at a time (16 MB each): with 16 output
-     * channels, k = 2 and 64 x 64 planes a plane's product is 2 MB in float32 (chunks of 8 + 1 of 9 planes) and
-     * 4 MB in float64 (4 + 4 + 1); two examples, against DL4J's Deconvolution3D as above.
+     * Inference on inputs deep enough that the products go a chunk of input planes at a time (16 MB each): with
+     * 16 output channels, k = 2 and 64 x 64 planes a plane's product is 2 MB in float32 (chunks of 8 + 1 of 9
+     * planes) and 4 MB in float64 (4 + 4 + 1); two examples, against DL4J's Deconvolution3D on oneDNN.
      */
     @ParameterizedTest
     @CsvSource({"FLOAT,8", "DOUBLE,4"})
-    void chunksOfInputPlanesMatchDeconvolution3D(DataType type, long planes) {
-        // dL/dW sums 73,728 products here (entries up to ~800): float32's order of summation alone moves it by
-        // ~5e-3; double precision is the exact comparison
-        double eps = type == DataType.FLOAT ? 2e-2 : 1e-10;
+    void inferenceInChunksOfInputPlanesMatchesDeconvolution3D(DataType type, long planes) {
+        double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
         int cin = 2;
         int cout = 16;
         java.util.function.Function<org.deeplearning4j.nn.conf.layers.Layer, MultiLayerNetwork> net = l -> {
@@ -77,7 +75,6 @@ class StridedDeconvolution3DTest {
                 .list().layer(l)
                 .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 9, 64, 64, cin)).build());
             n.init();
-            n.initGradientsView();
             return n;
         };
         MultiLayerNetwork ref = net.apply(builder(2, cin, cout, Activation.IDENTITY).build());
@@ -86,11 +83,11 @@ class StridedDeconvolution3DTest {
         ours.setParams(Nd4j.randn(type, ref.params().shape()));
         ref.setParams(ours.params().dup());
         INDArray x = Nd4j.randn(type, 2, cin, 9, 64, 64);
-        INDArray dLda = Nd4j.randn(type, 2, cout, 18, 128, 128);
         assertEquals(planes, (StridedDeconvolution3DLayer.CHUNK_BYTES) / (8L * cout * 64 * 64 * type.width()),
             "planes per chunk");
-        LayerPass.run(ref.getLayer(0), x, dLda, true).assertMatches(LayerPass.run(ours.getLayer(0), x, dLda, true),
-            eps);
+        INDArray expected = ref.output(x);
+        assertTrue(expected.norm2Number().doubleValue() > 0, "a non-zero reference");
+        assertTrue(expected.equalsWithEps(ours.output(x), eps), "inference output");
     }
 
     /**
