@@ -54,15 +54,11 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray out;
-        if (gemm(training) != null) {
+        if (gemm(training) != null || slabs(training) != null) {
             assertInputSet(false);
             applyDropOutIfNecessary(training, workspaceMgr);
-            out = config().getActivationFn().getActivation(gemmPreOutput(training, workspaceMgr,
+            out = config().getActivationFn().getActivation(ownPreOutput(training, workspaceMgr,
                 ArrayType.ACTIVATIONS), training);
-        } else if (slabs(training) != null) {
-            assertInputSet(false);
-            applyDropOutIfNecessary(training, workspaceMgr);
-            out = config().getActivationFn().getActivation(slabPreOutput(training, workspaceMgr), training);
         } else if (!dilated()) {
             out = super.activate(training, workspaceMgr);
         } else {
@@ -77,12 +73,12 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
     @Override
     public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (gemm(training) != null) {
-            return gemmPreOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
+            return ownPreOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
         }
         if (slabs(training) != null) {
             assertInputSet(false);
             applyDropOutIfNecessary(training, workspaceMgr);
-            return slabPreOutput(training, workspaceMgr);
+            return ownPreOutput(training, workspaceMgr, ArrayType.ACTIVATIONS);
         }
         if (!dilated()) {
             return super.preOutput(training, workspaceMgr);
@@ -98,7 +94,7 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
         if (gemm(true) != null) {
             assertInputSet(true);
             if (delta == null) {
-                INDArray z = gemmPreOutput(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
+                INDArray z = ownPreOutput(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
                 delta = config().getActivationFn().backprop(z, epsilon).getFirst();
             }
             return gemmBackward(delta, workspaceMgr);
@@ -150,22 +146,8 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
             ? new ConvolutionForward(kernel, pad, ConvolutionForward.SLAB_BYTES) : null;
     }
 
-    private INDArray slabPreOutput(boolean training, LayerWorkspaceMgr mgr) {
-        INDArray x = input.castTo(dataType);
-        INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, training, mgr);
-        if (x.size(1) != w.size(1)) {
-            throw new IllegalStateException("DilatedConvolution3D " + layerId() + ": input has " + x.size(1)
-                + " channels, layer expects " + w.size(1));
-        }
-        INDArray b = config().hasBias() ? getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, training, mgr)
-            : null;
-        INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
-            new long[] {x.size(0), w.size(0), x.size(2), x.size(3), x.size(4)}, 'c');
-        slabs(training).run(x, w, b, z);
-        return z;
-    }
-
-    private INDArray gemmPreOutput(boolean training, LayerWorkspaceMgr mgr, ArrayType type) {
+    /** z = conv(x) + b in the given array type's workspace, by the GEMM path where it applies, else in slabs. */
+    private INDArray ownPreOutput(boolean training, LayerWorkspaceMgr mgr, ArrayType type) {
         INDArray x = input.castTo(dataType);
         INDArray w = getParamWithNoise(Convolution3DParamInitializer.WEIGHT_KEY, training, mgr);
         if (x.size(1) != w.size(1)) {
@@ -176,7 +158,12 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
             : null;
         INDArray z = mgr.createUninitialized(type, w.dataType(),
             new long[] {x.size(0), w.size(0), x.size(2), x.size(3), x.size(4)}, 'c');
-        gemm(training).forward(x, w, b, z, mgr);
+        DilatedGemm g = gemm(training);
+        if (g != null) {
+            g.forward(x, w, b, z, mgr);
+        } else {
+            slabs(training).run(x, w, b, z);
+        }
         return z;
     }
 
