@@ -66,7 +66,6 @@ final class ConvolutionForward {
             call(x, w, b, z, pad[0]);
             return;
         }
-        // DL4J keeps W as [out, in, kD, kH, kW]; libnd4j's conv3d wants [kD, kH, kW, in, out]
         long depth = x.size(2);
         long[] bounds = new long[n + 1];
         for (int i = 0; i <= n; i++) {
@@ -100,6 +99,7 @@ final class ConvolutionForward {
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv3dnew")
             .addIntegerArguments(kernel[0], kernel[1], kernel[2], 1, 1, 1, padDepth, pad[1], pad[2], 1, 1, 1, 0, 0)
             .callInplace(false);
+        // DL4J keeps W as [out, in, kD, kH, kW]; libnd4j's conv3d wants [kD, kH, kW, in, out]
         INDArray wOp = w.permute(2, 3, 4, 1, 0);
         if (b != null) {
             op.addInputs(x, wOp, b);
