@@ -98,10 +98,15 @@ final class DilatedGemm {
      * the same interior, so the zero border stays.
      */
     private INDArray padded(INDArray x, long n0, long g, INDArray buffer) {
-        INDArray p = g == buffer.size(0) ? buffer : Contiguous.leading(buffer, g, buffer.size(1), buffer.size(2),
-            buffer.size(3), buffer.size(4));
+        INDArray p = leadingExamples(buffer, g);
         interior(p, x.size(2), x.size(3), x.size(4)).assign(part(x, n0, g, 0, x.size(2)));
         return p;
+    }
+
+    /** The first g examples of a [G, C, D, H, W] buffer (the buffer itself when g = G). */
+    private static INDArray leadingExamples(INDArray buffer, long g) {
+        return g == buffer.size(0) ? buffer
+            : Contiguous.leading(buffer, g, buffer.size(1), buffer.size(2), buffer.size(3), buffer.size(4));
     }
 
     /** The view [C, g, dc, h, w] of a padded group that kernel tap (a, b, c) sees for output depths [d0, d0 + dc). */
@@ -208,7 +213,7 @@ final class DilatedGemm {
         for (long n0 = 0; n0 < s.n(); n0 += tl.group()) {
             long g = Math.min(tl.group(), s.n() - n0);
             INDArray p = padded(x, n0, g, pBuffer);
-            INDArray dp = g == dpBuffer.size(0) ? dpBuffer : Contiguous.leading(dpBuffer, p.shape());
+            INDArray dp = leadingExamples(dpBuffer, g);
             if (n0 > 0) {
                 dp.assign(0); // the gradient of the padded copy accumulates over taps: from zero for every group
             }
