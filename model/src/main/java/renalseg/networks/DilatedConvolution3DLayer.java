@@ -214,7 +214,8 @@ public class DilatedConvolution3DLayer extends Convolution3DLayer {
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(), x.shape(), 'c');
         INDArray b = c.hasBias() ? getParamWithNoise(Convolution3DParamInitializer.BIAS_KEY, true, mgr) : null;
         INDArray bGrad = c.hasBias() ? gradientViews.get(Convolution3DParamInitializer.BIAS_KEY) : null;
-        new ConvolutionBackward(kernel, strides, pad, dilation, same, ConvolutionBackward.GROUP_BYTES)
+        new ConvolutionBackward(kernel, strides, pad, dilation, same, ConvolutionBackward.GROUP_BYTES,
+            ConvolutionBackward.SLAB_BYTES)
             .run(x, w, b, delta, epsOut, wGrad, bGrad);
         Gradient g = new DefaultGradient();
         if (bGrad != null) {

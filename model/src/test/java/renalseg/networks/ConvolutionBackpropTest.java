@@ -180,6 +180,57 @@ class ConvolutionBackpropTest {
     }
 
     /**
+     * The backward pass over depth slabs ({@link ConvolutionBackward}) against DL4J's Convolution3D (one
+     * conv3dnew_bp call): dx (written over what it held), dW, db, with oneDNN and libnd4j's generic kernels. A
+     * 1-byte bound gives a slab per 4 output planes: 12 planes 3 slabs (one interior), 13 planes 3 (4 + 4 + 5),
+     * 16 planes of a 5-kernel 4 (halo 2: the edge copies pad 2 planes, interior halos overlap by 4); 2 examples
+     * go one at a time. Without a bound, or for 7 planes, one call (the grouped path).
+     */
+    @ParameterizedTest
+    @CsvSource({"3,12,1,1,3,FLOAT,true", "3,13,1,2,3,FLOAT,true", "3,13,1,2,3,DOUBLE,false", "5,16,1,2,4,DOUBLE,true",
+        "5,16,1,1,4,FLOAT,false", "3,12,2305843009213693951,2,1,FLOAT,true", "3,7,1,1,1,DOUBLE,true"})
+    void slabsGiveTheSameGradients(int k, int depth, long bound, int n, int slabs, DataType type, boolean oneDnn) {
+        double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
+        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(8).dataType(type)
+            .list().layer(new Convolution3D.Builder().kernelSize(k, k, k).convolutionMode(ConvolutionMode.Same)
+                .nIn(3).nOut(2).hasBias(true).activation(Activation.IDENTITY)
+                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
+            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, depth, 5, 6, 3)).build());
+        ref.init();
+        ref.initGradientsView();
+        Nd4j.getRandom().setSeed(k * 1000 + depth * 10 + n);
+        INDArray x = Nd4j.randn(type, n, 3, depth, 5, 6);
+        INDArray delta = Nd4j.randn(type, n, 2, depth, 5, 6);
+        LayerPass a = LayerPass.run(ref.getLayer(0), x, delta, oneDnn);
+        INDArray w = ref.getLayer(0).getParam("W");
+        INDArray b = ref.getLayer(0).getParam("b");
+        int p = k / 2;
+        ConvolutionBackward bp = new ConvolutionBackward(new int[] {k, k, k}, new int[] {1, 1, 1},
+            new int[] {p, p, p}, new int[] {1, 1, 1}, true, Long.MAX_VALUE, bound);
+        assertEquals(slabs, bp.slabs(x, delta), "slabs");
+        INDArray dx = Nd4j.rand(type, x.shape()); // overwritten, not added to
+        INDArray dw = Nd4j.rand(type, w.shape());
+        INDArray db = Nd4j.rand(type, b.shape());
+        try (OneDnnGuard g = oneDnn ? null : OneDnnGuard.helpersOff()) {
+            bp.run(x, w, b, delta, dx, dw, db);
+        }
+        assertTrue(a.inputGradient().norm2Number().doubleValue() > 0, "a non-zero reference");
+        assertTrue(a.inputGradient().equalsWithEps(dx, eps), "input gradient");
+        // dW and db sum over every output voxel, the slabs in another order: relative to their size
+        INDArray dwa = a.gradients().getFirst().getGradientFor("W");
+        assertEquals(0, relativeDifference(dwa, dw), eps, "W gradient");
+        INDArray dba = a.gradients().getFirst().getGradientFor("b");
+        assertEquals(0, relativeDifference(dba, db), eps, "b gradient");
+    }
+
+    /** max |a - b| / max |a| over all elements (as flat vectors, whatever the layouts). */
+    private static double relativeDifference(INDArray a, INDArray b) {
+        INDArray fa = a.dup('c').reshape(a.length()).castTo(DataType.DOUBLE);
+        INDArray fb = b.dup('c').reshape(b.length()).castTo(DataType.DOUBLE);
+        return fa.sub(fb).amaxNumber().doubleValue() / fa.amaxNumber().doubleValue();
+    }
+
+    /**
      * The forward pass over depth slabs ({@link ConvolutionForward}) against DL4J's Convolution3D (one conv3d
      * call): z written over whatever the output held, for every example, with oneDNN and libnd4j's generic
      * kernels. A 1-byte bound gives as many slabs as the depth allows (a kernel's depth each): 9 planes of a
