@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import renalseg.networks.FcnPpm;
+import renalseg.networks.GradientWorkspaces;
 import renalseg.networks.ModelSpec;
 import renalseg.plan.SegmentationPlan;
 
@@ -76,6 +77,7 @@ public final class Trainer {
         while (position.iteration() < end && batches.hasNext()) {
             DataSet ds = batches.next();
             long it = position.iteration();
+            GradientWorkspaces.releaseWhenConsumed(network);
             network.fit(ds);
             lastLoss = network.score();
             if (!Double.isFinite(lastLoss)) {

@@ -19,6 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import renalseg.networks.FcnPpm;
+import renalseg.networks.GradientWorkspaces;
 import renalseg.networks.ModelSpec;
 import renalseg.networks.Natives;
 import renalseg.training.TrainSettings;
@@ -111,7 +112,10 @@ public final class BenchCommand implements Runnable {
             for (String mode : modes) {
                 Runnable step = switch (mode) {
                     case "forward" -> () -> g.outputSingle(false, x);
-                    case "train" -> () -> g.fit(ds);
+                    case "train" -> () -> {
+                        GradientWorkspaces.releaseWhenConsumed(g); // as the Trainer does
+                        g.fit(ds);
+                    };
                     default -> throw new InputError("--mode takes forward and/or train, not " + mode);
                 };
                 double load0 = loadAverage();

@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import renalseg.networks.GradientWorkspaces;
 import renalseg.pipeline.TaskSlot;
 import renalseg.training.HistoryRow;
 import renalseg.training.TrainSettings;
@@ -81,6 +85,8 @@ final class ParameterAveraging {
             // averaging every 8 steps then runs at ~1/3 of its step size and restarts its velocity each round.
             // Averaging the velocities with the parameters keeps v = m v + g running, as one JVM does.
             .saveUpdater(true)
+            // the workers' copies of the network are DL4J's: the Trainer's gradient lifetime reaches them here
+            .trainingHooks(new ReleaseGradients())
             .build();
         SparkComputationGraph net = new SparkComputationGraph(jsc, network, tm);
         long perRound = ds.samplesPerRound();
@@ -131,5 +137,34 @@ final class ParameterAveraging {
                 history.get(history.size() - 1).loss(), rounds);
         }
         return net.getNetwork();
+    }
+
+    /** {@link GradientWorkspaces#releaseWhenConsumed} on a worker's network before each of its minibatches. */
+    static final class ReleaseGradients implements TrainingHook {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            release(model);
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            release(model);
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
+
+        private static void release(Model model) {
+            if (model instanceof ComputationGraph g) {
+                GradientWorkspaces.releaseWhenConsumed(g);
+            }
+        }
     }
 }
