@@ -22,6 +22,8 @@ public class AddReluVertexImpl extends ParameterlessVertexImpl {
     private final boolean relu;
     /** The training pass's output, which backprop reads (it stays in the activations workspace until then). */
     private INDArray output;
+    /** {@link #mayShareGradient()}, decided once: the graph does not change. */
+    private Boolean shareGradient;
 
     public AddReluVertexImpl(ComputationGraph graph, String name, int index, boolean relu, DataType dataType) {
         super(graph, name, index, null, null, dataType);
@@ -78,6 +80,46 @@ public class AddReluVertexImpl extends ParameterlessVertexImpl {
             && b.getActivationFn() instanceof ActivationIdentity && layer.conf().getLayer().getIDropout() == null;
     }
 
+    /**
+     * Whether both inputs may get one gradient array (as PyTorch hands both addends the same tensor), which
+     * saves a full-size copy per block. DL4J sums the gradients of a vertex that feeds several in place, into
+     * the first one it received, and a layer's backprop may write over its gradient; so the second input may
+     * share the first's only when neither can happen before the first input's producer F has read it. F is one
+     * of this project's identity convolutions feeding this vertex alone (see {@link #mayOverwriteFirstInput}:
+     * it only reads its gradient), and the second input's producer and its other consumers go back after F in
+     * DL4J's order (the reverse topological one), e.g. the block's input P feeding its first 1x1x1 convolution
+     * too: that one adds into the shared array only after F is done.
+     */
+    boolean mayShareGradient() {
+        if (shareGradient == null) {
+            shareGradient = mayOverwriteFirstInput(true) && secondInputGoesBackAfterFirst();
+        }
+        return shareGradient;
+    }
+
+    private boolean secondInputGoesBackAfterFirst() {
+        int[] order = graph.topologicalSortOrder();
+        int[] position = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            position[order[i]] = i;
+        }
+        int f = inputVertices[0].getVertexIndex();
+        int p = inputVertices[1].getVertexIndex();
+        if (position[p] > position[f]) {
+            return false;
+        }
+        GraphVertex producer = graph.getVertices()[p];
+        if (producer.getOutputVertices() != null) {
+            for (var consumer : producer.getOutputVertices()) {
+                int q = consumer.getVertexIndex();
+                if (q != getVertexIndex() && position[q] > position[f]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         if (!canDoBackward()) {
@@ -93,8 +135,7 @@ public class AddReluVertexImpl extends ParameterlessVertexImpl {
         } else {
             Nd4j.getExecutioner().exec(new Identity(epsilon, first));
         }
-        // a separate array for the second input: DL4J sums epsilons in place where a vertex feeds several
-        INDArray second = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, first);
+        INDArray second = mayShareGradient() ? first : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, first);
         output = null;
         return new Pair<>(null, new INDArray[] {first, second});
     }

@@ -97,6 +97,114 @@ class AddReluVertexTest {
         }
     }
 
+    /**
+     * A residual block as the FCN-PPM has them: x -> p (1x1x1, ReLU) -> a (1x1x1, ReLU) -> c (1x1x1, identity),
+     * s = relu(c + p); with laterReader, t = relu(s + p) reads p after the block; with sideReader, q = a + p
+     * reads p beside the block and t = relu(s + q).
+     */
+    private static ComputationGraph block(boolean laterReader) {
+        return block(laterReader, false);
+    }
+
+    private static ComputationGraph block(boolean laterReader, boolean sideReader) {
+        var b = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(5).updater(new Sgd(0.1))
+            .graphBuilder().addInputs("x").setInputTypes(InputType.convolutional3D(2, 2, 2, 2))
+            .addLayer("p", pointwise(Activation.RELU), "x")
+            .addLayer("a", pointwise(Activation.RELU), "p")
+            .addLayer("c", pointwise(Activation.IDENTITY), "a")
+            .addVertex("s", new AddReluVertex(true), "c", "p");
+        String last = "s";
+        if (laterReader) {
+            b.addVertex("t", new AddReluVertex(true), "s", "p");
+            last = "t";
+        }
+        if (sideReader) {
+            b.addVertex("q", new AddReluVertex(false), "a", "p").addVertex("t", new AddReluVertex(true), "s", "q");
+            last = "t";
+        }
+        ComputationGraph g = new ComputationGraph(b.addLayer("out",
+                MeanCnn3DLossLayer.of(new WeightedMeanCrossEntropy(new double[] {1, 1})), last)
+            .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    private static PointwiseConvolution3D pointwise(Activation a) {
+        return new PointwiseConvolution3D(new Convolution3D.Builder().kernelSize(1, 1, 1).nIn(2).nOut(2)
+            .convolutionMode(ConvolutionMode.Same).dataFormat(Convolution3D.DataFormat.NCDHW).activation(a));
+    }
+
+    @Test
+    void sharesTheGradientOnlyWhereNothingWritesOverItBeforeTheConvolutionReadsIt() {
+        assertTrue(((AddReluVertexImpl) block(false).getVertex("s")).mayShareGradient(),
+            "p's other consumer a adds into the shared gradient after c read it");
+        assertTrue(((AddReluVertexImpl) residual(Activation.IDENTITY, false).getVertex("s")).mayShareGradient());
+        assertFalse(((AddReluVertexImpl) block(true).getVertex("s")).mayShareGradient(),
+            "t goes back before c and its gradient for p meets s's");
+        assertFalse(((AddReluVertexImpl) block(false, true).getVertex("s")).mayShareGradient(),
+            "q goes back between s and c and adds its gradient for p into s's");
+        assertFalse(((AddReluVertexImpl) residual(Activation.IDENTITY, true).getVertex("s")).mayShareGradient(),
+            "c is read again by t");
+        assertFalse(((AddReluVertexImpl) residual(Activation.RELU, false).getVertex("s")).mayShareGradient());
+        // every residual block of the network, with an identity or a projection shortcut
+        ComputationGraph net = FcnPpm.build(ModelSpec.load("paper"), NetworkSetup.inference(1));
+        for (String conv : FcnPpm.residualConvNames(ModelSpec.load("paper"))) {
+            if (conv.endsWith("_c")) {
+                String block = conv.substring(0, conv.length() - 2);
+                assertTrue(((AddReluVertexImpl) net.getVertex(block + "_relu")).mayShareGradient(), block);
+            }
+        }
+    }
+
+    /** With one gradient array for both addends, every parameter's gradient is the finite differences' one. */
+    @Test
+    void sharingKeepsTheGradientsExact() {
+        DataType keepDefault = Nd4j.dataType();
+        DataType keepFloat = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            checkSharedGradients();
+        } finally {
+            Nd4j.setDefaultDataTypes(keepDefault, keepFloat);
+        }
+    }
+
+    private static void checkSharedGradients() {
+        ComputationGraph g = block(false);
+        assertTrue(((AddReluVertexImpl) g.getVertex("s")).mayShareGradient());
+        checkGradients(g);
+        // where the rule declines (see above), the gradients are right too
+        checkGradients(block(false, true));
+    }
+
+    private static void checkGradients(ComputationGraph g) {
+        // non-zero biases: with zero ones a voxel where a ReLU output is 0 on every channel sits on the next
+        // ReLU's kink, and central differences there see half the slope
+        g.params().assign(Nd4j.rand(DataType.DOUBLE, g.params().shape()).subi(0.5));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 1, 2, 2, 2, 2).subi(0.5).muli(4);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 1, 2, 2, 2, 2);
+        for (int v = 0; v < 8; v++) {
+            y.putScalar(new long[] {0, (v / 3) % 2, v / 4, (v / 2) % 2, v % 2}, 1.0);
+        }
+        g.setInputs(x);
+        g.setLabels(y);
+        g.computeGradientAndScore();
+        INDArray analytic = g.getFlattenedGradients().dup();
+        INDArray p = g.params();
+        double h = 1e-6;
+        for (int i = 0; i < p.length(); i++) {
+            double keep = p.getDouble(i);
+            p.putScalar(i, keep + h);
+            g.computeGradientAndScore();
+            double up = g.score();
+            p.putScalar(i, keep - h);
+            g.computeGradientAndScore();
+            double down = g.score();
+            p.putScalar(i, keep);
+            assertEquals((up - down) / (2 * h), analytic.getDouble(i), 1e-7, "parameter " + i);
+        }
+    }
+
     @Test
     void jsonKeepsTheActivation() {
         ComputationGraphConfiguration c = graph(false).getConfiguration();
