@@ -159,6 +159,7 @@ class AddReluVertexTest {
     /** With one gradient array for both addends, every parameter's gradient is the finite differences' one. */
     @Test
     void sharingKeepsTheGradientsExact() {
+        // every array in float64, as in GradientCheckTest, so that central differences resolve to 1e-7
         DataType keepDefault = Nd4j.dataType();
         DataType keepFloat = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
