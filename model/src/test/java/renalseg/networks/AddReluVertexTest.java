@@ -43,19 +43,14 @@ class AddReluVertexTest {
     private static ComputationGraph residual(Activation a, boolean secondReader) {
         var b = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(3).updater(new Sgd(0.1))
             .graphBuilder().addInputs("x").setInputTypes(InputType.convolutional3D(2, 2, 2, 2))
-            .addLayer("c", new PointwiseConvolution3D(new Convolution3D.Builder().kernelSize(1, 1, 1).nIn(2).nOut(2)
-                .convolutionMode(ConvolutionMode.Same).dataFormat(Convolution3D.DataFormat.NCDHW).activation(a)), "x")
+            .addLayer("c", pointwise(a), "x")
             .addVertex("s", new AddReluVertex(true), "c", "x");
         String last = "s";
         if (secondReader) {
             b.addVertex("t", new AddReluVertex(false), "s", "c");
             last = "t";
         }
-        ComputationGraph g = new ComputationGraph(b.addLayer("out",
-                MeanCnn3DLossLayer.of(new WeightedMeanCrossEntropy(new double[] {1, 1})), last)
-            .setOutputs("out").build());
-        g.init();
-        return g;
+        return withLoss(b, last);
     }
 
     @Test
@@ -72,29 +67,7 @@ class AddReluVertexTest {
     /** With the sum written over c's output, backprop still gives the finite differences' gradients. */
     @Test
     void overwritingKeepsTheGradientsExact() {
-        ComputationGraph a = residual(Activation.IDENTITY, false);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 1, 2, 2, 2, 2).subi(0.5);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 1, 2, 2, 2, 2);
-        for (int v = 0; v < 8; v++) {
-            y.putScalar(new long[] {0, v % 2, v / 4, (v / 2) % 2, v % 2}, 1.0);
-        }
-        a.setInputs(x);
-        a.setLabels(y);
-        a.computeGradientAndScore();
-        INDArray analytic = a.getFlattenedGradients().dup();
-        INDArray p = a.params();
-        double h = 1e-6;
-        for (int i = 0; i < p.length(); i++) {
-            double keep = p.getDouble(i);
-            p.putScalar(i, keep + h);
-            a.computeGradientAndScore();
-            double up = a.score();
-            p.putScalar(i, keep - h);
-            a.computeGradientAndScore();
-            double down = a.score();
-            p.putScalar(i, keep);
-            assertEquals((up - down) / (2 * h), analytic.getDouble(i), 1e-7, "parameter " + i);
-        }
+        assertFiniteDifferences(residual(Activation.IDENTITY, false));
     }
 
     /**
@@ -122,6 +95,11 @@ class AddReluVertexTest {
             b.addVertex("q", new AddReluVertex(false), "a", "p").addVertex("t", new AddReluVertex(true), "s", "q");
             last = "t";
         }
+        return withLoss(b, last);
+    }
+
+    /** The graph with a 2-class loss on {@code last}, initialized. */
+    private static ComputationGraph withLoss(ComputationGraphConfiguration.GraphBuilder b, String last) {
         ComputationGraph g = new ComputationGraph(b.addLayer("out",
                 MeanCnn3DLossLayer.of(new WeightedMeanCrossEntropy(new double[] {1, 1})), last)
             .setOutputs("out").build());
@@ -159,50 +137,47 @@ class AddReluVertexTest {
     /** With one gradient array for both addends, every parameter's gradient is the finite differences' one. */
     @Test
     void sharingKeepsTheGradientsExact() {
+        ComputationGraph g = block(false);
+        assertTrue(((AddReluVertexImpl) g.getVertex("s")).mayShareGradient());
+        assertFiniteDifferences(g);
+        // where the rule declines (see above), the gradients are right too
+        assertFiniteDifferences(block(false, true));
+    }
+
+    /** Every parameter's backprop gradient against central differences, at random parameters and input. */
+    private static void assertFiniteDifferences(ComputationGraph g) {
         // every array in float64, as in GradientCheckTest, so that central differences resolve to 1e-7
         DataType keepDefault = Nd4j.dataType();
         DataType keepFloat = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            checkSharedGradients();
+            // non-zero biases: with zero ones a voxel where a ReLU output is 0 on every channel sits on the
+            // next ReLU's kink, and central differences there see half the slope
+            g.params().assign(Nd4j.rand(DataType.DOUBLE, g.params().shape()).subi(0.5));
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 1, 2, 2, 2, 2).subi(0.5).muli(4);
+            INDArray y = Nd4j.zeros(DataType.DOUBLE, 1, 2, 2, 2, 2);
+            for (int v = 0; v < 8; v++) {
+                y.putScalar(new long[] {0, (v / 3) % 2, v / 4, (v / 2) % 2, v % 2}, 1.0);
+            }
+            g.setInputs(x);
+            g.setLabels(y);
+            g.computeGradientAndScore();
+            INDArray analytic = g.getFlattenedGradients().dup();
+            INDArray p = g.params();
+            double h = 1e-6;
+            for (int i = 0; i < p.length(); i++) {
+                double keep = p.getDouble(i);
+                p.putScalar(i, keep + h);
+                g.computeGradientAndScore();
+                double up = g.score();
+                p.putScalar(i, keep - h);
+                g.computeGradientAndScore();
+                double down = g.score();
+                p.putScalar(i, keep);
+                assertEquals((up - down) / (2 * h), analytic.getDouble(i), 1e-7, "parameter " + i);
+            }
         } finally {
             Nd4j.setDefaultDataTypes(keepDefault, keepFloat);
-        }
-    }
-
-    private static void checkSharedGradients() {
-        ComputationGraph g = block(false);
-        assertTrue(((AddReluVertexImpl) g.getVertex("s")).mayShareGradient());
-        checkGradients(g);
-        // where the rule declines (see above), the gradients are right too
-        checkGradients(block(false, true));
-    }
-
-    private static void checkGradients(ComputationGraph g) {
-        // non-zero biases: with zero ones a voxel where a ReLU output is 0 on every channel sits on the next
-        // ReLU's kink, and central differences there see half the slope
-        g.params().assign(Nd4j.rand(DataType.DOUBLE, g.params().shape()).subi(0.5));
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 1, 2, 2, 2, 2).subi(0.5).muli(4);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 1, 2, 2, 2, 2);
-        for (int v = 0; v < 8; v++) {
-            y.putScalar(new long[] {0, (v / 3) % 2, v / 4, (v / 2) % 2, v % 2}, 1.0);
-        }
-        g.setInputs(x);
-        g.setLabels(y);
-        g.computeGradientAndScore();
-        INDArray analytic = g.getFlattenedGradients().dup();
-        INDArray p = g.params();
-        double h = 1e-6;
-        for (int i = 0; i < p.length(); i++) {
-            double keep = p.getDouble(i);
-            p.putScalar(i, keep + h);
-            g.computeGradientAndScore();
-            double up = g.score();
-            p.putScalar(i, keep - h);
-            g.computeGradientAndScore();
-            double down = g.score();
-            p.putScalar(i, keep);
-            assertEquals((up - down) / (2 * h), analytic.getDouble(i), 1e-7, "parameter " + i);
         }
     }
 
