@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -13,7 +15,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import renalseg.augment.SampleTensor;
 import renalseg.networks.ModelSpec;
 import renalseg.pipeline.SparkSettings;
@@ -67,6 +71,42 @@ class ParameterAveragingTest {
         assertTrue(moved > 1e-3, "the reference did not train: moved " + moved);
         assertTrue(diff < 1e-9 * moved, "parameter averaging with one worker left the one-JVM trajectory by "
             + diff + " (parameters moved " + moved + ")");
+    }
+
+    /**
+     * The hook gives a worker's network (DL4J's copy) the Trainer's gradient lifetime: after enough steps for
+     * DL4J to size its gradient workspaces (the control without the hook shows they are), they hold nothing.
+     */
+    @Test
+    void workersFreeEachGradientOnceRead() throws Exception {
+        assertTrue(gradientBytesHeldAfterTraining(false) > 0, "DL4J's default keeps blocks: the control");
+        assertEquals(0, gradientBytesHeldAfterTraining(true));
+    }
+
+    private static long gradientBytesHeldAfterTraining(boolean hook) throws Exception {
+        TrainSettings ts = new TrainSettings(1, 6, 2, 0.05, 0.9, 0, new int[0], 0.1, new double[] {0.5, 1.0}, 0, 11,
+            0, 1, "double");
+        // the workspaces belong to the thread: a fresh one per case
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(() -> {
+                ComputationGraph g = Trainer.start(ModelSpec.load("localizer-small"), ts, 0.0).network();
+                for (long n = 0; n < 12; n++) {
+                    org.nd4j.linalg.dataset.DataSet batch = minibatch(new long[] {n, n + 1});
+                    if (hook) {
+                        new ParameterAveraging.ReleaseGradients().preUpdate(batch, g);
+                    }
+                    g.fit(batch);
+                }
+                long held = 0;
+                for (MemoryWorkspace ws : Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
+                    held += ws.getId().startsWith("WS_LAYER_ACT_") ? ws.getCurrentSize() : 0;
+                }
+                return held;
+            }).get();
+        } finally {
+            thread.shutdownNow();
+        }
     }
 
     /** Minibatch of sample numbers n: a smooth pattern per n, its positive half labelled 1. */
