@@ -107,19 +107,13 @@ final class ConvolutionBackward {
             runGroup(x, w, b, delta, epsOut, wGrad, bGrad, slabs);
             return;
         }
-        INDArray wPart = Nd4j.createUninitialized(wGrad.dataType(), wGrad.shape(), 'c');
-        INDArray bPart = bGrad == null ? null : Nd4j.createUninitialized(bGrad.dataType(), bGrad.shape(), 'c');
+        Shares shares = new Shares(wGrad, bGrad);
         for (long n0 = 0; n0 < n; n0 += per) {
             long n1 = Math.min(n, n0 + per);
             boolean first = n0 == 0;
             runGroup(slice(x, 0, n0, n1), w, b, slice(delta, 0, n0, n1), slice(epsOut, 0, n0, n1),
-                first ? wGrad : wPart, first ? bGrad : bPart, slabs);
-            if (!first) {
-                wGrad.addi(wPart);
-                if (bGrad != null) {
-                    bGrad.addi(bPart);
-                }
-            }
+                shares.w(first), shares.b(first), slabs);
+            shares.add(first);
         }
     }
 
@@ -142,8 +136,7 @@ final class ConvolutionBackward {
         // one buffer for a slab's x (edge slabs, padded) and one for its dL/dx, sized for the deepest slab
         INDArray xBuffer = Nd4j.createUninitialized(x.dataType(), x.size(0) * x.size(1) * most * x.size(3) * x.size(4));
         INDArray dxBuffer = Nd4j.createUninitialized(x.dataType(), xBuffer.length());
-        INDArray wPart = Nd4j.createUninitialized(wGrad.dataType(), wGrad.shape(), 'c');
-        INDArray bPart = bGrad == null ? null : Nd4j.createUninitialized(bGrad.dataType(), bGrad.shape(), 'c');
+        Shares shares = new Shares(wGrad, bGrad);
         int[] slabPad = {0, pad[1], pad[2]};
         epsOut.assign(0);
         for (int s = 0; s < slabs; s++) {
@@ -164,9 +157,39 @@ final class ConvolutionBackward {
             }
             INDArray dxs = Contiguous.leading(dxBuffer, plane);
             boolean first = s == 0;
-            call(xs, w, b, slice(delta, 2, d0, d1), dxs, first ? wGrad : wPart, first ? bGrad : bPart, slabPad,
-                false);
+            call(xs, w, b, slice(delta, 2, d0, d1), dxs, shares.w(first), shares.b(first), slabPad, false);
             slice(epsOut, 2, lo, hi).addi(slice(dxs, 2, lo - in0, hi - in0));
+            shares.add(first);
+        }
+    }
+
+    /**
+     * dL/dW and dL/db summed over the parts of a call (example groups, depth slabs): the first part writes the
+     * sums, each later one writes its share into a buffer that is then added.
+     */
+    private static final class Shares {
+        private final INDArray wGrad;
+        private final INDArray bGrad;
+        private final INDArray wPart;
+        private final INDArray bPart;
+
+        Shares(INDArray wGrad, INDArray bGrad) {
+            this.wGrad = wGrad;
+            this.bGrad = bGrad;
+            this.wPart = Nd4j.createUninitialized(wGrad.dataType(), wGrad.shape(), 'c');
+            this.bPart = bGrad == null ? null : Nd4j.createUninitialized(bGrad.dataType(), bGrad.shape(), 'c');
+        }
+
+        INDArray w(boolean first) {
+            return first ? wGrad : wPart;
+        }
+
+        INDArray b(boolean first) {
+            return first ? bGrad : bPart;
+        }
+
+        /** After a part ran: adds its share unless it wrote the sums. */
+        void add(boolean first) {
             if (!first) {
                 wGrad.addi(wPart);
                 if (bGrad != null) {

@@ -145,12 +145,7 @@ class ConvolutionBackpropTest {
     void groupsGiveTheSameGradients(int cout, int n, long bound, long examples, long channels, DataType type,
                                     boolean oneDnn) {
         double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
-        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4).dataType(type)
-            .list().layer(new Convolution3D.Builder().kernelSize(3, 3, 3).convolutionMode(ConvolutionMode.Same)
-                .nIn(5).nOut(cout).hasBias(true).activation(Activation.IDENTITY)
-                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
-            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 4, 5, 6, 5)).build());
-        ref.init();
+        MultiLayerNetwork ref = reference(type, 4, 3, 5, cout, 4);
         ref.initGradientsView();
         Nd4j.getRandom().setSeed(cout * 10 + n);
         INDArray x = Nd4j.randn(type, n, 5, 4, 5, 6);
@@ -191,12 +186,7 @@ class ConvolutionBackpropTest {
         "5,16,1,1,4,FLOAT,false", "3,12,2305843009213693951,2,1,FLOAT,true", "3,7,1,1,1,DOUBLE,true"})
     void slabsGiveTheSameGradients(int k, int depth, long bound, int n, int slabs, DataType type, boolean oneDnn) {
         double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
-        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(8).dataType(type)
-            .list().layer(new Convolution3D.Builder().kernelSize(k, k, k).convolutionMode(ConvolutionMode.Same)
-                .nIn(3).nOut(2).hasBias(true).activation(Activation.IDENTITY)
-                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
-            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, depth, 5, 6, 3)).build());
-        ref.init();
+        MultiLayerNetwork ref = reference(type, 8, k, 3, 2, depth);
         ref.initGradientsView();
         Nd4j.getRandom().setSeed(k * 1000 + depth * 10 + n);
         INDArray x = Nd4j.randn(type, n, 3, depth, 5, 6);
@@ -223,6 +213,17 @@ class ConvolutionBackpropTest {
         assertEquals(0, relativeDifference(dba, db), eps, "b gradient");
     }
 
+    /** DL4J's Convolution3D (Same, identity, with bias) on [N, cin, depth, 5, 6], initialized from {@code seed}. */
+    private static MultiLayerNetwork reference(DataType type, long seed, int k, int cin, int cout, int depth) {
+        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed).dataType(type)
+            .list().layer(new Convolution3D.Builder().kernelSize(k, k, k).convolutionMode(ConvolutionMode.Same)
+                .nIn(cin).nOut(cout).hasBias(true).activation(Activation.IDENTITY)
+                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
+            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, depth, 5, 6, cin)).build());
+        ref.init();
+        return ref;
+    }
+
     /** max |a - b| / max |a| over all elements (as flat vectors, whatever the layouts). */
     private static double relativeDifference(INDArray a, INDArray b) {
         INDArray fa = a.dup('c').reshape(a.length()).castTo(DataType.DOUBLE);
@@ -242,12 +243,7 @@ class ConvolutionBackpropTest {
         "5,15,1,3,FLOAT,false", "3,14,2305843009213693951,1,FLOAT,true", "3,4,1,1,FLOAT,true"})
     void slabsGiveTheSameOutput(int k, int depth, long bound, int slabs, DataType type, boolean oneDnn) {
         double eps = type == DataType.FLOAT ? 1e-5 : 1e-10;
-        MultiLayerNetwork ref = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(6).dataType(type)
-            .list().layer(new Convolution3D.Builder().kernelSize(k, k, k).convolutionMode(ConvolutionMode.Same)
-                .nIn(3).nOut(4).hasBias(true).activation(Activation.IDENTITY)
-                .dataFormat(Convolution3D.DataFormat.NCDHW).build())
-            .setInputType(InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, depth, 5, 6, 3)).build());
-        ref.init();
+        MultiLayerNetwork ref = reference(type, 6, k, 3, 4, depth);
         Nd4j.getRandom().setSeed(k * 100 + depth);
         INDArray x = Nd4j.randn(type, 2, 3, depth, 5, 6);
         INDArray w = ref.getLayer(0).getParam("W");
